@@ -1,0 +1,69 @@
+# bergerie: data-residency network flow monitor.
+#
+#   make            ./bergerie (optimised)
+#   make test       everything the test suite checks (sanitizer build)
+#   make bench      replay benchmark against a bare libpcap loop
+#   make fuzz       the long fuzz pass
+#   make lint       cppcheck and clang-tidy
+
+VERSION := 0.1.0
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual
+CPPFLAGS += -I. -D_GNU_SOURCE -DBERGERIE_VERSION='"$(VERSION)"'
+LIBS    := -lpcap -lmaxminddb -ljansson -lncursesw -lcrypto -lpthread -lm
+
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
+
+SRC      := $(sort $(wildcard monitor/*.c geo/*.c ui/*.c))
+LIB_SRC  := $(filter-out monitor/main.c,$(SRC))
+REL_OBJ  := $(SRC:%.c=build/rel/%.o)
+SAN_OBJ  := $(SRC:%.c=build/san/%.o)
+SAN_LIB  := $(LIB_SRC:%.c=build/san/%.o)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
+
+.PHONY: all test unit-test capture-test robust-test peer-test bench fuzz \
+        lint clean pcaps peers geo-extract
+
+all: bergerie
+
+bergerie: $(REL_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+build/san/bergerie: $(SAN_OBJ)
+	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LIBS)
+
+build/san/tests/%: tests/unit/%.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) \
+		$(SAN_LDFLAGS) $(LIBS) -lcmocka
+
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O2 -g $(WARN) -o $@ $< $(LIBS)
+
+# The test suite: unit tests, then whole captures against expected output,
+# then the robustness corpus, then the peer (tshark) tables.
+test: build/san/bergerie $(UNIT_BIN) $(TOOL_BIN)
+	tests/run-all.sh
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+clean:
+	rm -rf build bergerie

@@ -1,0 +1,102 @@
+/*
+ * flow.h: one bidirectional flow, as the flow table keeps it and the outputs
+ * read it.
+ *
+ * Side 0 of a flow is its initiator (ECS "source"), side 1 the responder
+ * ("destination"). The initiator is the sender of the first packet seen,
+ * corrected when a TCP SYN or SYN-ACK shows the other way round.
+ *
+ * Hot fields (key, hash link, counters) come first: they are touched by
+ * every packet. The rest is read at the flow's end.
+ */
+#ifndef BERGERIE_FLOW_H
+#define BERGERIE_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+/*
+ * The flow key. Every input to the hash and to equality is here:
+ *   - the two endpoints, stored in canonical order (lower address, then
+ *     lower port, first) so both directions find the same flow;
+ *   - family and IANA protocol;
+ *   - ports (TCP, UDP, SCTP) or the ICMP echo identifier (in both ports),
+ *     zero for protocols without them;
+ *   - the VLAN IDs (outer and inner QinQ tag, 0 when untagged);
+ *   - the tunnel depth and VNI/key, so an inner flow never merges with an
+ *     outer one or with the same addresses in another tenant's tunnel.
+ * The per-process random seed is mixed in by the table, not stored here.
+ */
+struct flow_key {
+	struct ip_addr a, b;	/* canonical order: a <= b */
+	uint16_t aport, bport;
+	uint16_t vlan[PKT_MAX_VLANS];
+	uint32_t vni;
+	uint8_t family;
+	uint8_t proto;
+	uint8_t depth;
+	uint8_t pad;		/* always 0: keys are compared with memcmp */
+};
+
+enum flow_end_reason {
+	FLOW_END_NONE = 0,
+	FLOW_END_IDLE_TIMEOUT,
+	FLOW_END_ACTIVE_TIMEOUT,	/* interim record; the flow goes on */
+	FLOW_END_FIN,
+	FLOW_END_RST,
+	FLOW_END_EVICTED,
+	FLOW_END_END_OF_INPUT,
+	FLOW_END_SHUTDOWN,
+};
+
+/* "idle_timeout", ... as in bergerie.flow.end_reason. */
+const char *flow_end_reason_name(enum flow_end_reason r);
+
+struct flow_side {
+	uint64_t packets;
+	uint64_t bytes;		/* IP bytes */
+	uint64_t first_ns;	/* 0 until this side sent a packet */
+	uint64_t last_ns;
+	uint8_t tcp_flags;	/* OR of every flag this side sent */
+};
+
+enum flow_tcp_state {
+	TCP_STATE_NONE = 0,	/* not TCP */
+	TCP_STATE_SYN,		/* SYN seen, no answer yet (short timeout) */
+	TCP_STATE_ESTABLISHED,	/* anything past the handshake */
+	TCP_STATE_CLOSING,	/* FIN both ways or RST: linger, then end */
+};
+
+struct flow {
+	struct flow_key key;
+	struct flow *hash_next;		/* bucket chain */
+	struct flow *lru_prev, *lru_next;	/* in the list of its timeout class */
+	uint64_t last_ns;		/* last packet, either side */
+	struct flow_side side[2];	/* 0 initiator, 1 responder */
+	uint8_t initiator_is_a;		/* side 0 is key.a */
+	uint8_t timeout_class;		/* which LRU list (flow_table.c) */
+	uint8_t tcp_state;		/* enum flow_tcp_state */
+	uint8_t end_reason;		/* enum flow_end_reason, while ending */
+	uint8_t fin_seen;		/* bit 0: side 0 sent FIN; bit 1: side 1 */
+	bool interim_sent;		/* an active-timeout record went out */
+
+	/* Cold: read at the flow's end. */
+	uint64_t start_ns;		/* first packet */
+	uint64_t active_mark_ns;	/* start, or the last interim record */
+	struct flow *active_prev, *active_next;	/* ordered by active_mark_ns */
+	uint64_t seq;			/* creation sequence, for stable order */
+	uint8_t community_id[20];	/* SHA-1 of the Community ID v1 input */
+	uint8_t icmp_type, icmp_code;	/* of the first packet */
+	enum tunnel_type tunnel;
+	bool has_vni;
+	struct ip_addr outer_src, outer_dst;	/* tunnel endpoints, inner flows */
+	uint8_t outer_family;
+	uint16_t input_index;		/* which -r file the first packet came from */
+};
+
+/* The flow's initiator and responder as a tuple (source -> destination). */
+void flow_tuple_of(const struct flow *f, struct flow_tuple *out);
+
+#endif
