@@ -1,0 +1,58 @@
+/*
+ * config.h: every setting of a run, as the options table fills it.
+ *
+ * Defaults come first, then the configuration file (--config, default
+ * /etc/bergerie/bergerie.conf when it exists), then the command line
+ * (CONTRACT.md section 4). Nothing here is read from the wire.
+ */
+#ifndef BERGERIE_CONFIG_H
+#define BERGERIE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CONFIG_MAX_INPUTS = 64 };
+
+struct config {
+	/* Inputs */
+	const char *read_files[CONFIG_MAX_INPUTS];	/* -r, in order */
+	size_t nread_files;
+	const char *interfaces[CONFIG_MAX_INPUTS];	/* -i */
+	size_t ninterfaces;
+	char *bpf;			/* trailing expression, NULL if none */
+	uint32_t snaplen;		/* -s, 0 = libpcap's default */
+	uint32_t buffer_kib;		/* -B, 0 = libpcap's default */
+	uint64_t count;			/* -c, 0 = no limit */
+	bool no_promisc;
+	bool immediate;
+
+	/* Outputs */
+	const char *flows_path;		/* --flows, "-" = stdout */
+	const char *metrics_path;	/* --metrics */
+	bool stats;			/* --stats: counters on stderr at the end */
+	uint32_t stats_interval;	/* seconds of packet time */
+	const char *observer_name;	/* --observer-name */
+	int verbose;			/* -v */
+	bool quiet;			/* -q */
+
+	/* Flow table */
+	uint64_t flow_memcap;
+	uint64_t frag_memcap;
+	uint32_t tcp_timeout, tcp_syn_timeout, tcp_linger;
+	uint32_t udp_timeout, icmp_timeout, other_timeout, active_timeout;
+
+	/* Jurisdiction engine */
+	const char *data_dir;
+	const char *geoip_country;
+	const char *geoip_asn;
+	const char *policy_path;
+	const char *cloud_ranges_dir;
+	uint64_t geo_cache_memcap;
+
+	/* Process */
+	const char *config_path;
+	const char *user;		/* -Z / --user */
+};
+
+#endif

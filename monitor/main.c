@@ -1,0 +1,306 @@
+/*
+ * main.c: wires the modules together; no protocol logic lives here.
+ *
+ *   options -> outputs -> capture -> pipeline (per packet) -> summary
+ *
+ * Exit statuses (CONTRACT.md section 4): 0 success, also after SIGINT or
+ * SIGTERM; 2 usage, configuration, policy or database error (nothing was
+ * started); 3 capture error, after flushing what was produced.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "config.h"
+#include "options.h"
+#include "output.h"
+#include "pipeline.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL_ON = 1,
+	EXIT_USAGE = 2,
+	EXIT_CAPTURE = 3,
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;
+static volatile sig_atomic_t metrics_requested;
+
+static void on_signal(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		stop_requested = 1;
+		break;
+	case SIGHUP:
+		reopen_requested = 1;
+		break;
+	case SIGUSR1:
+		metrics_requested = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: poll() must return so the loop sees the flag. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void die_usage(const char *fmt, ...);
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bergerie: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static bool observer_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* The default observer.name: the short host name, other characters as
+ * '-' (CONTRACT.md section 1). */
+static void default_observer_name(const char *host, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = host; *p && *p != '.' && n + 1 < len && n < 64; p++)
+		out[n++] = isalnum((unsigned char)*p) || *p == '_' || *p == '-'
+				   ? *p : '-';
+	if (n == 0)
+		out[n++] = '-';
+	out[n] = '\0';
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void random_seed(uint8_t seed[16])
+{
+	size_t got = 0;
+
+	while (got < 16) {
+		ssize_t n = getrandom(seed + got, 16 - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Without entropy the table still works, only
+			 * less protected against crafted collisions. */
+			uint64_t t = wall_ns() ^ (uint64_t)getpid();
+
+			memcpy(seed, &t, sizeof(t));
+			return;
+		}
+		got += (size_t)n;
+	}
+}
+
+static struct output *open_output(const char *path, const char *what)
+{
+	char err[512];
+	struct output *o;
+
+	if (!path)
+		return NULL;
+	o = output_open(path, err, sizeof(err));
+	if (!o)
+		die_usage("%s: %s", what, err);
+	return o;
+}
+
+static void close_output(struct output *o, int *status)
+{
+	char err[512];
+
+	if (o && !output_close(o, err, sizeof(err))) {
+		fprintf(stderr, "bergerie: %s\n", err);
+		if (*status == EXIT_OK)
+			*status = EXIT_CAPTURE;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	char err[1024], host[256] = "", obs[80];
+	enum options_result r;
+	struct output *flows, *metrics;
+	struct capture_config cc;
+	struct capture *cap;
+	enum capture_open_error why;
+	struct pipeline_setup ps;
+	struct pipeline *pl;
+	struct capture_packet cp;
+	struct capture_stats cs;
+	enum flow_end_reason end = FLOW_END_END_OF_INPUT;
+	int status = EXIT_OK;
+	bool json_on_stdout;
+	uint64_t npackets = 0;
+
+	options_defaults(&cfg);
+	r = options_parse(&cfg, argc, argv, err, sizeof(err));
+	switch (r) {
+	case OPTIONS_ERROR:
+		die_usage("%s", err);
+		break;
+	case OPTIONS_HELP:
+		options_print_help(stdout, "bergerie");
+		return EXIT_OK;
+	case OPTIONS_VERSION:
+		printf("bergerie %s\n", BERGERIE_VERSION);
+		return EXIT_OK;
+	case OPTIONS_DUMP:
+		options_dump(stdout);
+		return EXIT_OK;
+	case OPTIONS_RUN:
+		break;
+	}
+
+	gethostname(host, sizeof(host) - 1);
+	if (cfg.observer_name) {
+		if (!observer_name_valid(cfg.observer_name))
+			die_usage("--observer-name '%s': use 1 to 64 of "
+				  "A-Z a-z 0-9 _ -", cfg.observer_name);
+		snprintf(obs, sizeof(obs), "%s", cfg.observer_name);
+	} else {
+		default_observer_name(host, obs, sizeof(obs));
+	}
+
+	if ((cfg.flows_path && strcmp(cfg.flows_path, "-") == 0) +
+	    (cfg.metrics_path && strcmp(cfg.metrics_path, "-") == 0) > 1)
+		die_usage("standard output carries one stream: give files to "
+			  "the others");
+	json_on_stdout = (cfg.flows_path && strcmp(cfg.flows_path, "-") == 0) ||
+			 (cfg.metrics_path && strcmp(cfg.metrics_path, "-") == 0);
+
+	memset(&cc, 0, sizeof(cc));
+	cc.files = cfg.read_files;
+	cc.nfiles = cfg.nread_files;
+	cc.interfaces = cfg.interfaces;
+	cc.ninterfaces = cfg.ninterfaces;
+	cc.bpf = cfg.bpf;
+	cc.snaplen = cfg.snaplen;
+	cc.buffer_kib = cfg.buffer_kib;
+	cc.promisc = !cfg.no_promisc;
+	cc.immediate = cfg.immediate;
+	cap = capture_open(&cc, &why, err, sizeof(err));
+	if (!cap) {
+		fprintf(stderr, "bergerie: %s\n", err);
+		options_free(&cfg);
+		return why == CAPTURE_OPEN_BAD_FILTER ||
+				       (!cfg.nread_files && !cfg.ninterfaces)
+			       ? EXIT_USAGE : EXIT_CAPTURE;
+	}
+
+	flows = open_output(cfg.flows_path, "--flows");
+	metrics = open_output(cfg.metrics_path, "--metrics");
+
+	memset(&ps, 0, sizeof(ps));
+	ps.cfg = &cfg;
+	ps.flows = flows;
+	ps.metrics = metrics;
+	ps.rctx.observer_hostname = host;
+	ps.rctx.observer_name = obs;
+	ps.rctx.live = capture_is_live(cap);
+	ps.rctx.input_names = capture_is_live(cap) ? cfg.interfaces
+						   : cfg.read_files;
+	ps.rctx.ninputs = (uint16_t)capture_input_count(cap);
+	random_seed(ps.seed);
+	pl = pipeline_new(&ps, err, sizeof(err));
+	if (!pl)
+		die_usage("%s", err);
+
+	install_signals();
+	while (!stop_requested) {
+		enum capture_status st = capture_next(cap, &cp, 1000);
+
+		if (st == CAPTURE_PACKET) {
+			pipeline_packet(pl, &cp);
+			if (cfg.count && ++npackets >= cfg.count)
+				break;
+		} else if (st == CAPTURE_IDLE) {
+			pipeline_idle(pl, wall_ns());
+		} else if (st == CAPTURE_END) {
+			break;
+		} else {
+			fprintf(stderr, "bergerie: %s\n", capture_error(cap));
+			status = EXIT_CAPTURE;
+			break;
+		}
+		if (reopen_requested) {
+			reopen_requested = 0;
+			if (flows && !output_reopen(flows, err, sizeof(err)))
+				fprintf(stderr, "bergerie: --flows: %s\n", err);
+			if (metrics && !output_reopen(metrics, err, sizeof(err)))
+				fprintf(stderr, "bergerie: --metrics: %s\n", err);
+		}
+		if (metrics_requested) {
+			metrics_requested = 0;
+			capture_stats(cap, &cs);
+			pipeline_write_metrics(pl, &cs);
+		}
+	}
+	if (stop_requested || capture_is_live(cap))
+		end = FLOW_END_SHUTDOWN;
+
+	capture_stats(cap, &cs);
+	pipeline_finish(pl, end, &cs);
+	if (!cfg.quiet) {
+		FILE *out = json_on_stdout || capture_is_live(cap) ? stderr
+								   : stdout;
+
+		pipeline_print_summary(pl, out);
+	}
+	if (cfg.stats && !cfg.quiet)
+		stats_print(pipeline_stats(pl), stderr);
+
+	close_output(flows, &status);
+	close_output(metrics, &status);
+	pipeline_free(pl);
+	capture_close(cap);
+	options_free(&cfg);
+	return status;
+}

@@ -1,0 +1,372 @@
+/*
+ * pipeline.c: the packet path, top to bottom.
+ *
+ * Jobs: keep the clock (packet time; never backwards), decode, count
+ * malformations by reason, join later fragments to their first, count ICMP
+ * errors toward the flow they quote, update flows, and write a record for
+ * every flow that ends. Statistics records on packet time.
+ *
+ * Time: the clock is the latest packet time seen. A packet older than the
+ * clock (several -r files, a reordered capture) is counted in ts_backwards
+ * and accounted at the clock's time, so flows never expire early and a
+ * flow's end never moves backwards.
+ */
+#include "pipeline.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "flow_table.h"
+#include "frag_table.h"
+#include "packet.h"
+#include "timefmt.h"
+
+enum { FRAG_TIMEOUT_S = 30 };
+
+struct summary {
+	uint64_t first_ns, last_ns;
+	uint64_t flows_by_proto[4];	/* tcp, udp, icmp, other */
+	uint64_t bytes_by_proto[4];
+};
+
+struct pipeline {
+	const struct config *cfg;
+	struct flow_table *flows;
+	struct frag_table *frags;
+	struct output *flow_out;
+	struct output *metrics_out;
+	struct record_context rctx;
+	struct stats stats;
+	struct summary sum;
+	uint64_t clock_ns;
+	uint64_t next_metrics_ns;
+	struct packet pkt;	/* reused: decoders fill it per packet */
+};
+
+static int proto_slot(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_NUM_TCP:
+		return 0;
+	case IPPROTO_NUM_UDP:
+		return 1;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
+{
+	char *line = json_dumps(rec, JSON_COMPACT);
+
+	if (line) {
+		if (output_write(out, line, strlen(line)))
+			pl->stats.records_written++;
+		free(line);
+	}
+}
+
+static void on_flow_end(void *ctx, const struct flow *f,
+			enum flow_end_reason why)
+{
+	struct pipeline *pl = ctx;
+	int slot = proto_slot(f->key.proto);
+
+	if (why != FLOW_END_ACTIVE_TIMEOUT) {
+		pl->sum.flows_by_proto[slot]++;
+		pl->sum.bytes_by_proto[slot] += f->side[0].bytes + f->side[1].bytes;
+	}
+	if (pl->flow_out) {
+		json_t *rec = record_flow(&pl->rctx, f, why);
+
+		write_json(pl, pl->flow_out, rec);
+		json_decref(rec);
+	}
+}
+
+struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
+			      size_t errlen)
+{
+	const struct config *cfg = setup->cfg;
+	struct pipeline *pl = calloc(1, sizeof(*pl));
+	struct flow_table_config ftc;
+
+	if (!pl) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pl->cfg = cfg;
+	pl->flow_out = setup->flows;
+	pl->metrics_out = setup->metrics;
+	pl->rctx = setup->rctx;
+
+	memset(&ftc, 0, sizeof(ftc));
+	ftc.memcap = cfg->flow_memcap;
+	ftc.timeouts.tcp_idle = cfg->tcp_timeout;
+	ftc.timeouts.tcp_syn = cfg->tcp_syn_timeout;
+	ftc.timeouts.tcp_linger = cfg->tcp_linger;
+	ftc.timeouts.udp = cfg->udp_timeout;
+	ftc.timeouts.icmp = cfg->icmp_timeout;
+	ftc.timeouts.other = cfg->other_timeout;
+	ftc.timeouts.active = cfg->active_timeout;
+	memcpy(ftc.seed, setup->seed, sizeof(ftc.seed));
+	pl->flows = flow_table_new(&ftc, on_flow_end, pl, err, errlen);
+	if (!pl->flows) {
+		free(pl);
+		return NULL;
+	}
+	pl->frags = frag_table_new(cfg->frag_memcap, FRAG_TIMEOUT_S, setup->seed);
+	if (!pl->frags) {
+		snprintf(err, errlen, "--frag-memcap: no room for the fragment table");
+		flow_table_free(pl->flows);
+		free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+	if (!pl)
+		return;
+	flow_table_free(pl->flows);
+	frag_table_free(pl->frags);
+	free(pl);
+}
+
+/* Copies the tables' own counters into the run's statistics. */
+static void stats_refresh(struct pipeline *pl)
+{
+	struct flow_table_stats fs;
+	struct frag_table_stats gs;
+
+	flow_table_stats(pl->flows, &fs);
+	frag_table_stats(pl->frags, &gs);
+	pl->stats.flows_created = fs.flows_created;
+	pl->stats.flows_ended = fs.flows_ended;
+	pl->stats.flows_interim = fs.flows_interim;
+	pl->stats.flow_memcap_evictions = fs.flow_memcap_evictions;
+	pl->stats.flows_active = fs.flows_active;
+	pl->stats.frag_orphans = gs.frag_orphans;
+	pl->stats.frag_memcap_evictions = gs.frag_memcap_evictions;
+}
+
+const struct stats *pipeline_stats(struct pipeline *pl)
+{
+	stats_refresh(pl);
+	return &pl->stats;
+}
+
+void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs)
+{
+	json_t *rec, *st, *mal;
+	char tbuf[TIMEFMT_LEN];
+
+	if (!pl->metrics_out)
+		return;
+	stats_refresh(pl);
+	if (cs) {
+		pl->stats.pcap_received = cs->received;
+		pl->stats.pcap_dropped = cs->dropped;
+		pl->stats.pcap_if_dropped = cs->if_dropped;
+	}
+	rec = json_object();
+	json_object_set_new(rec, "@timestamp",
+			    json_string(timefmt_rfc3339(pl->clock_ns, tbuf)));
+	json_object_set_new(rec, "event",
+			    json_pack("{s:s,s:[s]}", "kind", "metric",
+				      "category", "network"));
+	json_object_set_new(rec, "observer",
+			    json_pack("{s:s,s:s}", "hostname",
+				      pl->rctx.observer_hostname, "name",
+				      pl->rctx.observer_name));
+	st = json_object();
+#define X(name, help) \
+	json_object_set_new(st, #name, json_integer((json_int_t)pl->stats.name));
+	STATS_COUNTERS(X)
+#undef X
+	mal = json_object();
+	for (int a = 1; a < ANOMALY_COUNT; a++)
+		if (pl->stats.anomaly[a])
+			json_object_set_new(
+				mal, decode_anomaly_name((enum decode_anomaly)a),
+				json_integer((json_int_t)pl->stats.anomaly[a]));
+	json_object_set_new(st, "malformed", mal);
+	json_object_set_new(rec, "bergerie",
+			    json_pack("{s:s,s:o}", "input",
+				      pl->rctx.live ? "live" : "pcap", "stats", st));
+	write_json(pl, pl->metrics_out, rec);
+	json_decref(rec);
+}
+
+/* Moves the clock forward: flows and statistics records come due. */
+static void clock_advance(struct pipeline *pl, uint64_t now)
+{
+	uint64_t interval = (uint64_t)pl->cfg->stats_interval * 1000000000ull;
+
+	pl->clock_ns = now;
+	flow_table_advance(pl->flows, now);
+	if (pl->metrics_out && interval) {
+		if (!pl->next_metrics_ns)
+			pl->next_metrics_ns = now + interval;
+		else if (now >= pl->next_metrics_ns) {
+			pipeline_write_metrics(pl, NULL);
+			pl->next_metrics_ns = now - (now % interval) + interval;
+		}
+	}
+}
+
+/* One IP layer of a packet into its flow. */
+static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
+			  uint16_t input_index)
+{
+	struct pkt_layer *l = &pkt->layer[i];
+	struct flow *f;
+	int side;
+
+	if (l->fragment) {
+		if (l->first_fragment) {
+			frag_table_learn(pl->frags, l, pl->clock_ns);
+		} else if (!frag_table_resolve(pl->frags, l, pl->clock_ns)) {
+			pl->stats.packets_no_flow++;
+			return;
+		}
+	}
+	/* An ICMP error belongs to the conversation it reports on (CONTRACT.md
+	 * section 3), when that flow is known; otherwise it is an ICMP flow. */
+	if (l->icmp_error && l->has_quoted) {
+		f = flow_table_find_quoted(pl->flows, l, &side);
+		if (f) {
+			flow_table_count(pl->flows, f, 1 - side, l->ip_bytes,
+					 pl->clock_ns);
+			pl->stats.icmp_errors_matched++;
+			return;
+		}
+	}
+	f = flow_table_packet(pl->flows, l, pl->clock_ns, input_index, &side);
+	if (!f) {
+		pl->stats.packets_no_flow++;
+		return;
+	}
+	if (i > 0 && f->side[0].packets + f->side[1].packets == 1) {
+		/* A new inner flow: remember the tunnel it came through. */
+		const struct pkt_layer *outer = &pkt->layer[i - 1];
+
+		f->outer_src = outer->t.src;
+		f->outer_dst = outer->t.dst;
+		f->outer_family = outer->t.family;
+	}
+}
+
+void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
+{
+	struct packet *pkt = &pl->pkt;
+
+	if (cp->ts_ns > pl->clock_ns)
+		clock_advance(pl, cp->ts_ns);
+	else if (cp->ts_ns < pl->clock_ns)
+		pl->stats.ts_backwards++;
+	if (!pl->sum.first_ns || cp->ts_ns < pl->sum.first_ns)
+		pl->sum.first_ns = cp->ts_ns;
+	if (cp->ts_ns > pl->sum.last_ns)
+		pl->sum.last_ns = cp->ts_ns;
+
+	pl->stats.packets_read++;
+	pl->stats.frame_bytes += cp->wirelen;
+
+	pkt->ts_ns = cp->ts_ns;
+	decode_packet(pkt, cp->linktype, cp->data, cp->caplen, cp->wirelen);
+	if (pkt->anomaly != ANOMALY_NONE) {
+		pl->stats.packets_malformed++;
+		pl->stats.anomaly[pkt->anomaly]++;
+	}
+	if (pkt->non_ip)
+		pl->stats.packets_non_ip++;
+	if (pkt->nlayers == 0)
+		return;
+	pl->stats.packets_decoded++;
+	for (int i = 0; i < pkt->nlayers; i++)
+		layer_to_flow(pl, pkt, i, cp->input_index);
+}
+
+void pipeline_idle(struct pipeline *pl, uint64_t wall_ns)
+{
+	if (wall_ns > pl->clock_ns)
+		clock_advance(pl, wall_ns);
+}
+
+void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
+		     const struct capture_stats *cs)
+{
+	flow_table_flush(pl->flows, why);
+	if (pl->metrics_out)
+		pipeline_write_metrics(pl, cs);
+	if (cs) {
+		pl->stats.pcap_received = cs->received;
+		pl->stats.pcap_dropped = cs->dropped;
+		pl->stats.pcap_if_dropped = cs->if_dropped;
+	}
+	stats_refresh(pl);
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+	double v = (double)b;
+	int u = 0;
+
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", b);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
+void pipeline_print_summary(struct pipeline *pl, FILE *out)
+{
+	static const char *const names[] = {"TCP", "UDP", "ICMP", "other"};
+	const struct stats *s = pipeline_stats(pl);
+	char t0[TIMEFMT_LEN], t1[TIMEFMT_LEN], b[32];
+	uint64_t flows = 0;
+
+	human_bytes(s->frame_bytes, b, sizeof(b));
+	fprintf(out, "Packets: %" PRIu64 " (%s)", s->packets_read, b);
+	if (s->packets_read)
+		fprintf(out, ", %s to %s",
+			timefmt_rfc3339(pl->sum.first_ns, t0),
+			timefmt_rfc3339(pl->sum.last_ns, t1));
+	fputc('\n', out);
+	for (int i = 0; i < 4; i++)
+		flows += pl->sum.flows_by_proto[i];
+	fprintf(out, "Flows:   %" PRIu64, flows);
+	for (int i = 0; i < 4; i++) {
+		if (!pl->sum.flows_by_proto[i])
+			continue;
+		human_bytes(pl->sum.bytes_by_proto[i], b, sizeof(b));
+		fprintf(out, "  %s %" PRIu64 " (%s)", names[i],
+			pl->sum.flows_by_proto[i], b);
+	}
+	fputc('\n', out);
+	if (s->flow_memcap_evictions)
+		fprintf(out, "Evicted: %" PRIu64 " flows at --flow-memcap\n",
+			s->flow_memcap_evictions);
+	if (s->packets_malformed) {
+		fprintf(out, "Malformed: %" PRIu64, s->packets_malformed);
+		for (int a = 1; a < ANOMALY_COUNT; a++)
+			if (s->anomaly[a])
+				fprintf(out, "  %s %" PRIu64,
+					decode_anomaly_name((enum decode_anomaly)a),
+					s->anomaly[a]);
+		fputc('\n', out);
+	}
+	if (s->packets_non_ip)
+		fprintf(out, "Not IP:  %" PRIu64 " frames\n", s->packets_non_ip);
+}

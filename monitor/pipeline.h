@@ -1,0 +1,57 @@
+/*
+ * pipeline.h: one packet's way through bergerie, in one place:
+ *
+ *   clock -> decode -> fragments -> flow -> (names -> verdict -> alert)
+ *         -> records when flows end
+ *
+ * The pipeline owns the flow and fragment tables, the run's counters and
+ * the record outputs. main() feeds it packets and idle ticks.
+ */
+#ifndef BERGERIE_PIPELINE_H
+#define BERGERIE_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "config.h"
+#include "flow.h"
+#include "output.h"
+#include "record.h"
+#include "stats.h"
+
+struct pipeline_setup {
+	const struct config *cfg;
+	struct output *flows;		/* NULL: no flow records */
+	struct output *metrics;		/* NULL: no statistics records */
+	struct record_context rctx;
+	uint8_t seed[16];		/* hash key, random per process */
+};
+
+struct pipeline;
+
+struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
+			      size_t errlen);
+void pipeline_free(struct pipeline *pl);
+
+void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp);
+
+/* Live capture, nothing arrived: let the clock follow the wall clock. */
+void pipeline_idle(struct pipeline *pl, uint64_t wall_ns);
+
+/* Ends every flow (end_of_input or shutdown) and writes a last
+ * statistics record. */
+void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
+		     const struct capture_stats *cs);
+
+/* Writes a statistics record now (SIGUSR1). */
+void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs);
+
+/* Counters, with the flow and fragment tables' copied in. */
+const struct stats *pipeline_stats(struct pipeline *pl);
+
+/* The human summary of a replay (to stdout or stderr). */
+void pipeline_print_summary(struct pipeline *pl, FILE *out);
+
+#endif

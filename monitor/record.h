@@ -1,0 +1,46 @@
+/*
+ * record.h: flow records as JSON objects (jansson), the one place that
+ * knows the record shape (CONTRACT.md section 1: nested ECS, bergerie's own
+ * fields under "bergerie", no nulls).
+ */
+#ifndef BERGERIE_RECORD_H
+#define BERGERIE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "flow.h"
+
+/* What every record of a run shares. */
+struct record_context {
+	const char *observer_hostname;
+	const char *observer_name;
+	bool live;			/* inputs are interfaces, not files */
+	const char *const *input_names;	/* by flow.input_index */
+	uint16_t ninputs;
+};
+
+/* Adds "ip" (and "port" when has_port) to obj for one address. */
+void record_set_endpoint(json_t *obj, const struct ip_addr *a, uint8_t family,
+			 uint16_t port, bool has_port);
+
+/* Writes the address as inet_ntop does; buf of at least 46 bytes. */
+const char *record_addr_str(const struct ip_addr *a, uint8_t family, char *buf,
+			    unsigned len);
+
+/* The ECS transport keyword ("tcp", "ipv6-icmp", ...), NULL if none. */
+const char *record_transport_name(uint8_t proto);
+
+/* "FSRPAUEC" letters of the flags set, in that order. */
+void record_tcp_flags(uint8_t flags, char out[9]);
+
+/*
+ * The flow record of f as it ends (or an interim record). The caller adds
+ * the jurisdiction fields and serialises it. New reference.
+ */
+json_t *record_flow(const struct record_context *ctx, const struct flow *f,
+		    enum flow_end_reason why);
+
+#endif
