@@ -73,7 +73,13 @@ struct flow {
 	struct flow_key key;
 	struct flow *hash_next;		/* bucket chain */
 	struct flow *lru_prev, *lru_next;	/* in the list of its timeout class */
+	uint64_t hash;			/* siphash of key, under the table's seed */
 	uint64_t last_ns;		/* last packet, either side */
+	uint64_t lru_ns;		/* when it took its place in its LRU list:
+					 * the last packet, or the packet that
+					 * closed a TCP flow (linger runs from
+					 * there); its deadline is lru_ns plus
+					 * its class's timeout */
 	struct flow_side side[2];	/* 0 initiator, 1 responder */
 	uint8_t initiator_is_a;		/* side 0 is key.a */
 	uint8_t timeout_class;		/* which LRU list (flow_table.c) */
@@ -96,7 +102,23 @@ struct flow {
 	uint16_t input_index;		/* which -r file the first packet came from */
 };
 
-/* The flow's initiator and responder as a tuple (source -> destination). */
+/*
+ * The flow's initiator and responder as a tuple (source -> destination).
+ * For ICMP and ICMPv6 the ports hold the echo identifier (0 for other
+ * types); records write no ports for them (use icmp_type/icmp_code).
+ */
 void flow_tuple_of(const struct flow *f, struct flow_tuple *out);
+
+/*
+ * True when the packet flow_table_packet() just counted was the flow's
+ * first, i.e. the flow was created by that call: the caller then sets
+ * outer_src/outer_dst/outer_family. Counting starts at one packet and only
+ * grows (an ICMP error counted by flow_table_count() joins an existing
+ * flow), so the sum is 1 exactly once.
+ */
+static inline bool flow_is_new(const struct flow *f)
+{
+	return f->side[0].packets + f->side[1].packets == 1;
+}
 
 #endif

@@ -20,7 +20,14 @@
 #include "flow.h"
 #include "packet.h"
 
-/* Seconds. Defaults per CONTRACT.md section 3. */
+/*
+ * Seconds. Defaults per CONTRACT.md section 3. A flow ends when the table's
+ * clock reaches its last packet plus the timeout (inclusive: at exactly
+ * last + timeout it has ended; one nanosecond earlier it lives). The TCP
+ * linger runs from the packet that closed the flow (second FIN, or RST);
+ * later packets are still counted but do not extend it. active = 0 turns
+ * interim records off.
+ */
 struct flow_timeouts {
 	uint32_t tcp_idle;	/* 300 */
 	uint32_t tcp_syn;	/* 30: a SYN nobody answered */
@@ -39,13 +46,20 @@ struct flow_table_config {
 	uint8_t seed[16];	/* hash key; random per process in production */
 };
 
-/* Default --flow-memcap: room for about a million flows. */
+/*
+ * Default --flow-memcap: room for at least 1,000,000 flows (flow_table.c
+ * gives the per-flow figure). The cap covers buckets, flows and the emit
+ * batch array; what it allows is flows_max in the statistics.
+ */
 uint64_t flow_table_default_memcap(void);
 
 /*
  * Called for every flow that ends (idle, FIN, RST, eviction, flush) and for
- * every interim record (FLOW_END_ACTIVE_TIMEOUT; the flow lives on). The
- * flow is valid only during the call; for an ending flow it is freed after.
+ * every interim record (FLOW_END_ACTIVE_TIMEOUT; the flow lives on, its
+ * counters cumulative). The flow is valid only during the call; for an
+ * ending flow it is freed after. The callback must not call back into the
+ * table. Flows ending or reported in one advance/flush call come in the
+ * stable order (start_ns, community_id, vlan[0], vlan[1], depth, seq).
  */
 typedef void (*flow_emit_fn)(void *ctx, const struct flow *f,
 			     enum flow_end_reason why);
@@ -62,7 +76,19 @@ void flow_table_free(struct flow_table *t);
  * Finds the flow of a layer or creates it, then counts the packet in it.
  * *side is set to 0 when the packet went initiator -> responder, 1 for the
  * reverse. input_index names the capture file of the first packet. Returns
- * NULL only when no memory could be had even after eviction (counted).
+ * NULL only when no memory could be had even after eviction (counted in
+ * flow_alloc_failures).
+ *
+ * It first advances the clock to ts_ns (as flow_table_advance()), so flows
+ * may be emitted from inside the call; and at the cap it may evict any
+ * other flow. A flow pointer is therefore valid only until the next call
+ * that can end flows (packet, advance, flush). flow_is_new(f) tells the
+ * caller this packet created the flow (flow.h).
+ *
+ * Ports are keyed when l->has_ports, and always for ICMP/ICMPv6 (sport =
+ * dport = echo identifier, 0 for other types). Community ID is computed at
+ * creation (seed 0) from the initiator -> responder tuple; for ICMP from
+ * the first packet's type and code.
  */
 struct flow *flow_table_packet(struct flow_table *t, const struct pkt_layer *l,
 			       uint64_t ts_ns, uint16_t input_index, int *side);
@@ -76,8 +102,13 @@ struct flow *flow_table_find_quoted(struct flow_table *t,
 				    const struct pkt_layer *icmp_layer,
 				    int *side);
 
-/* Counts a packet (an ICMP error) toward an existing flow, on the side that
- * received the quoted packet (the error travels back to its sender). */
+/*
+ * Counts a packet (an ICMP error) toward an existing flow. side is what
+ * flow_table_find_quoted() returned (the side that sent the quoted packet);
+ * the error is counted on the other side, the one that received the quoted
+ * packet (the error travels back to its sender). Call it right after
+ * flow_table_find_quoted(), with no other table call in between.
+ */
 void flow_table_count(struct flow_table *t, struct flow *f, int side,
 		      uint32_t ip_bytes, uint64_t ts_ns);
 
@@ -89,7 +120,8 @@ void flow_table_count(struct flow_table *t, struct flow *f, int side,
  */
 void flow_table_advance(struct flow_table *t, uint64_t now_ns);
 
-/* Ends every flow with the given reason (end_of_input or shutdown). */
+/* Ends every flow with the given reason (end_of_input or shutdown), a TCP
+ * flow lingering after FIN or RST included, in the stable order. */
 void flow_table_flush(struct flow_table *t, enum flow_end_reason why);
 
 struct flow_table_stats {
@@ -100,6 +132,7 @@ struct flow_table_stats {
 	uint64_t flows_active;
 	uint64_t flows_max;		/* what the cap allows */
 	uint64_t memory_used;		/* bytes now held by flows and buckets */
+	uint64_t flow_alloc_failures;	/* packets dropped: no flow could be had */
 };
 
 void flow_table_stats(const struct flow_table *t, struct flow_table_stats *s);
