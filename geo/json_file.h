@@ -50,4 +50,24 @@ bool json_file_check_keys(json_t *obj, const char *const *allowed,
 			  char *err, size_t errlen, const char *file,
 			  struct json_path *p);
 
+/*
+ * s as it may appear in a message: printable ASCII and valid UTF-8 kept,
+ * '"' and '\\' backslash-escaped, control bytes and invalid UTF-8 as \xNN,
+ * cut with "..." at a character boundary when buf is too small. Returns
+ * buf. Use it for any value quoted back from a file ("got \"%s\"").
+ */
+const char *json_file_quote(const char *s, char *buf, size_t len);
+
+/*
+ * Length of the well-formed UTF-8 character at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), at most n bytes; 0 when
+ * the bytes there are not one. jansson refuses strings that fail this, so
+ * bytes from a file or a database pass through it before reaching jansson.
+ */
+size_t json_file_utf8_len(const unsigned char *p, size_t n);
+
+/* "an object", "an array", "a string", "an integer", "a number",
+ * "a boolean", "null": what a loader got instead of what it wanted. */
+const char *json_file_type_name(const json_t *v);
+
 #endif
