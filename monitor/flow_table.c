@@ -3,7 +3,7 @@
  *
  * Jobs, in the order a packet meets them:
  *   - key: the layer's tuple in canonical endpoint order plus VLANs, tunnel
- *     depth and VNI (flow.h lists every input), hashed with SipHash-2-4
+ *     depth and VNI (flow.h lists every input), hashed with SipHash-1-3
  *     under the per-process seed; one chained bucket walk finds the flow;
  *   - create: a flow comes from a free list fed by slabs of FLOWS_PER_SLAB,
  *     so creating one is no malloc; a new slab is allocated only when the
@@ -270,7 +270,7 @@ static bool layer_keys_ports(const struct pkt_layer *l)
 
 static uint64_t key_hash(const struct flow_table *t, const struct flow_key *k)
 {
-	return siphash(t->seed, k, sizeof(*k));
+	return siphash13(t->seed, k, sizeof(*k));
 }
 
 static struct flow *hash_lookup(const struct flow_table *t,
@@ -741,7 +741,7 @@ void flow_table_count(struct flow_table *t, struct flow *f, int side,
 	 * next advance pops whatever this made due. */
 	if (ts_ns > t->now)
 		t->now = ts_ns;
-	side_count(&f->side[side ? 0 : 1], ip_bytes, t->now);
+	side_count(&f->side[side ? 1 : 0], ip_bytes, t->now);
 	f->last_ns = t->now;
 	lru_touch(t, f);
 }

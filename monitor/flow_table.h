@@ -103,11 +103,12 @@ struct flow *flow_table_find_quoted(struct flow_table *t,
 				    int *side);
 
 /*
- * Counts a packet (an ICMP error) toward an existing flow. side is what
- * flow_table_find_quoted() returned (the side that sent the quoted packet);
- * the error is counted on the other side, the one that received the quoted
- * packet (the error travels back to its sender). Call it right after
- * flow_table_find_quoted(), with no other table call in between.
+ * Counts a packet (an ICMP error) toward an existing flow, on side `side`:
+ * the side that received the quoted packet, i.e. 1 minus the side
+ * flow_table_find_quoted() returned (the error travels back to the quoted
+ * packet's sender). Call it right after flow_table_find_quoted(), with no
+ * other table call in between. It moves the clock to ts_ns if later, but
+ * expires nothing itself.
  */
 void flow_table_count(struct flow_table *t, struct flow *f, int side,
 		      uint32_t ip_bytes, uint64_t ts_ns);

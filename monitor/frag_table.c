@@ -199,7 +199,7 @@ void frag_table_learn(struct frag_table *ft, const struct pkt_layer *l,
 
 	expire(ft, ts_ns);
 	key_build(&k, l);
-	h = siphash(ft->seed, &k, sizeof(k));
+	h = siphash13(ft->seed, &k, sizeof(k));
 	e = lookup(ft, &k, h);
 	if (e) {
 		/* A repeated first fragment: its ports win, its time too. */
@@ -235,7 +235,7 @@ bool frag_table_resolve(struct frag_table *ft, struct pkt_layer *l,
 
 	expire(ft, ts_ns);
 	key_build(&k, l);
-	e = lookup(ft, &k, siphash(ft->seed, &k, sizeof(k)));
+	e = lookup(ft, &k, siphash13(ft->seed, &k, sizeof(k)));
 	if (!e) {
 		ft->st.frag_orphans++;
 		return false;

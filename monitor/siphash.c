@@ -1,7 +1,10 @@
 /*
- * siphash.c: SipHash-2-4, written from the paper's description (section 2):
- * four 64-bit words of state, two SipRounds per 8-byte message word, the
- * message length in the top byte of the last word, four rounds to finish.
+ * siphash.c: SipHash-c-d, written from the paper's description (section 2):
+ * four 64-bit words of state, c SipRounds per 8-byte message word, the
+ * message length in the top byte of the last word, d rounds to finish.
+ * SipHash-2-4 is the paper's; SipHash-1-3 the faster variant of the
+ * reference repository, used by hash tables (Python, Rust, Linux's
+ * hsiphash on 64-bit).
  */
 #include "siphash.h"
 
@@ -29,8 +32,11 @@ static inline uint64_t load_le64(const uint8_t *p)
 		v2 = rotl(v2, 32);                       \
 	} while (0)
 
-uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data,
-		 size_t len)
+/* Inlined into each caller with constant c and d, so the round loops
+ * unroll. */
+static inline uint64_t siphash_cd(const uint8_t key[SIPHASH_KEY_LEN],
+				  const void *data, size_t len, unsigned c,
+				  unsigned d)
 {
 	const uint8_t *p = data;
 	const uint8_t *end = p + (len & ~(size_t)7);
@@ -45,8 +51,8 @@ uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data,
 	for (; p != end; p += 8) {
 		m = load_le64(p);
 		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
+		for (unsigned i = 0; i < c; i++)
+			SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 
@@ -62,13 +68,23 @@ uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data,
 	}
 
 	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
+	for (unsigned i = 0; i < c; i++)
+		SIPROUND(v0, v1, v2, v3);
 	v0 ^= b;
 	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
+	for (unsigned i = 0; i < d; i++)
+		SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data,
+		 size_t len)
+{
+	return siphash_cd(key, data, len, 2, 4);
+}
+
+uint64_t siphash13(const uint8_t key[SIPHASH_KEY_LEN], const void *data,
+		   size_t len)
+{
+	return siphash_cd(key, data, len, 1, 3);
 }
