@@ -45,6 +45,7 @@
 	X(IPV6_EXTHDR_TRUNCATED, "ipv6_exthdr_truncated")     \
 	X(IPV6_TOO_MANY_EXTHDRS, "ipv6_too_many_exthdrs")     \
 	X(IPV6_BAD_FRAGMENT, "ipv6_bad_fragment")             \
+	X(IP_BAD_VERSION, "ip_bad_version")                   \
 	X(TCP_TRUNCATED, "tcp_truncated")                     \
 	X(TCP_BAD_OFFSET, "tcp_bad_offset")                   \
 	X(UDP_TRUNCATED, "udp_truncated")                     \
@@ -57,6 +58,7 @@
 	X(VXLAN_TRUNCATED, "vxlan_truncated")                 \
 	X(GENEVE_TRUNCATED, "geneve_truncated")               \
 	X(GTPU_TRUNCATED, "gtpu_truncated")                   \
+	X(GTPU_BAD_HEADER, "gtpu_bad_header")                 \
 	X(TUNNEL_BAD_INNER, "tunnel_bad_inner")               \
 	X(TOO_MANY_LAYERS, "too_many_layers")
 
