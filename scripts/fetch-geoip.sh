@@ -38,7 +38,7 @@ die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
 usage() {
-	sed -n '3,4p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--operators) operators=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
-	-h|--help) sed -n '3,4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	-h|--help) sed -n '4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	-*) echo "geo-extract: unknown option $1" >&2; exit 2 ;;
 	*) data_arg=$1 ;;
 	esac
