@@ -104,7 +104,8 @@ enum ethertype {
 void decode_ether(struct decode_ctx *ctx, struct cursor *c);
 void decode_ethertype(struct decode_ctx *ctx, struct cursor *c, uint16_t type);
 void decode_mpls(struct decode_ctx *ctx, struct cursor *c);
-void decode_ppp(struct decode_ctx *ctx, struct cursor *c);
+void decode_ppp(struct decode_ctx *ctx, struct cursor *c,
+		enum decode_anomaly trunc);
 void decode_sll(struct decode_ctx *ctx, struct cursor *c);
 void decode_sll2(struct decode_ctx *ctx, struct cursor *c);
 void decode_null(struct decode_ctx *ctx, struct cursor *c);

@@ -84,11 +84,7 @@ static void decode_pppoe(struct decode_ctx *ctx, struct cursor *c)
 	if (len <= cursor_remaining(c))
 		ctx->cut = false;
 	cursor_limit(c, len);	/* Ethernet padding is not PPP */
-	if (!cursor_has(c, 1)) {
-		decode_anomaly(ctx, ANOMALY_PPPOE_TRUNCATED);
-		return;
-	}
-	decode_ppp(ctx, c);
+	decode_ppp(ctx, c, ANOMALY_PPPOE_TRUNCATED);
 }
 
 /*
@@ -96,22 +92,22 @@ static void decode_pppoe(struct decode_ctx *ctx, struct cursor *c)
  * 0xff 0x03 (RFC 1662 section 3; absent when ACFC was negotiated) and the
  * protocol field, one byte when compressed (RFC 1661 section 6.5: a
  * protocol number's first byte is even, its last odd). Only IP goes on.
+ * trunc names the carrier's anomaly when the protocol field is cut.
  */
-void decode_ppp(struct decode_ctx *ctx, struct cursor *c)
+void decode_ppp(struct decode_ctx *ctx, struct cursor *c,
+		enum decode_anomaly trunc)
 {
 	uint16_t proto;
 
 	if (cursor_peek_u8(c, 0) == 0xff && cursor_peek_u8(c, 1) == 0x03)
 		cursor_skip(c, 2);
-	if (cursor_peek_u8(c, 0) & 1) {
+	if (cursor_peek_u8(c, 0) & 1)
 		proto = cursor_u8(c);
-	} else {
+	else
 		proto = cursor_be16(c);
-		if (!cursor_ok(c)) {
-			/* Nothing carried: not IP. */
-			decode_not_ip(ctx);
-			return;
-		}
+	if (!cursor_ok(c)) {
+		decode_anomaly(ctx, trunc);
+		return;
 	}
 	switch (proto) {
 	case PPP_PROTO_IPV4:

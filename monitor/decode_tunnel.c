@@ -145,7 +145,7 @@ static void decode_gre_v1(struct decode_ctx *ctx, struct cursor *c,
 		return;
 	cursor_limit(c, plen);
 	tunnel_set(ctx, TUNNEL_GRE, call_id, true);
-	decode_ppp(ctx, c);
+	decode_ppp(ctx, c, ANOMALY_GRE_TRUNCATED);
 }
 
 void decode_gre(struct decode_ctx *ctx, struct cursor *c)
@@ -318,6 +318,12 @@ void decode_gtpu(struct decode_ctx *ctx, struct cursor *c)
 		}
 	}
 
+	if (!cursor_has(c, 1)) {
+		/* A G-PDU without its T-PDU: cut by the snaplen, or empty. */
+		decode_anomaly(ctx, ctx->cut ? ANOMALY_GTPU_TRUNCATED :
+					       ANOMALY_TUNNEL_BAD_INNER);
+		return;
+	}
 	tunnel_set(ctx, TUNNEL_GTPU, teid, true);
 	decode_ip_any(ctx, c, ANOMALY_TUNNEL_BAD_INNER);
 }

@@ -1784,6 +1784,169 @@ static void test_every_cut(void **state)
 	}
 }
 
+/* Frames for the cut loop below; each returns the layers it decodes to. */
+static int frame_gre_key(struct frame *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ipv4(f, 47, A_192_0_2_1, A_192_0_2_2);
+	put16(f, 0x3000);
+	put16(f, 0x86dd);
+	put32(f, 1);
+	put32(f, 2);
+	ipv6_udp_packet(f);
+	ipv4_end(f, ip);
+	return 2;
+}
+
+static int frame_gtpu(struct frame *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x86dd);
+	ip = ipv6(f, 17, 1, 2);
+	u = udp(f, 2152, 2152);
+	put8(f, 0x34);		/* E only: the 4 optional bytes follow */
+	put8(f, 0xff);
+	put16(f, 4 + 8 + 32);
+	put32(f, 9);
+	put32(f, 0x000000c0);	/* next extension 0xc0 */
+	put32(f, 0x02000000);	/* 2 words */
+	put32(f, 0x00000000);	/* last byte: no more */
+	ipv4_udp_packet(f);
+	udp_end(f, u);
+	ipv6_end(f, ip);
+	return 2;
+}
+
+static int frame_pppoe_qinq(struct frame *f)
+{
+	eth(f, 0x88a8);
+	vlan(f, 5, 0x8100);
+	vlan(f, 6, 0x8864);
+	put8(f, 0x11);
+	put8(f, 0);
+	put16(f, 1);
+	put16(f, 34);
+	put16(f, 0x0021);
+	ipv4_udp_packet(f);
+	return 1;
+}
+
+static int frame_mpls_icmp_error(struct frame *f)
+{
+	size_t ip, in;
+
+	eth(f, 0x8847);
+	put32(f, 0x00001000);
+	put32(f, 0x00010140);	/* label 16, bottom of stack */
+	ip = ipv4(f, 1, A_192_0_2_2, A_10_0_0_1);
+	put32(f, 0x0b000000);	/* time exceeded */
+	put32(f, 0);
+	in = ipv4(f, 6, A_10_0_0_1, A_192_0_2_1);
+	set16(f, in + 2, 60);
+	put32(f, 0x04d20050);
+	put32(f, 1);
+	ipv4_end(f, ip);
+	return 1;
+}
+
+static int frame_sll2_ipip(struct frame *f)
+{
+	size_t ip;
+
+	put16(f, 0x0800);
+	put16(f, 0);
+	put32(f, 1);
+	put16(f, 1);
+	put8(f, 0);
+	put8(f, 6);
+	zeros(f, 8);
+	ip = ipv4(f, 4, A_192_0_2_1, A_192_0_2_2);
+	ipv4_udp_packet(f);
+	ipv4_end(f, ip);
+	return 2;
+}
+
+/*
+ * Every cut of several frames. A frame that really is that short (caplen =
+ * wirelen) is always an anomaly; one the snaplen cut is an anomaly unless
+ * every layer's headers made it.
+ */
+static void test_every_cut_more(void **state)
+{
+	static const struct {
+		int (*build)(struct frame *f);
+		int linktype;
+	} frames[] = {
+		{ frame_gre_key, LT_EN10MB },
+		{ frame_gtpu, LT_EN10MB },
+		{ frame_pppoe_qinq, LT_EN10MB },
+		{ frame_mpls_icmp_error, LT_EN10MB },
+		{ frame_sll2_ipip, LT_SLL2 },
+	};
+	struct frame f;
+	const struct packet *p;
+	size_t i, cut;
+	int layers;
+
+	(void)state;
+	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		f.n = 0;
+		layers = frames[i].build(&f);
+		p = decode(&f, frames[i].linktype);
+		assert_anomaly(p, "none");
+		assert_int_equal(p->nlayers, layers);
+		for (cut = 0; cut < f.n; cut++) {
+			p = decode_n(&f, frames[i].linktype, cut, cut);
+			assert_true(p->anomaly != ANOMALY_NONE);
+			assert_true(p->nlayers < layers);
+			p = decode_n(&f, frames[i].linktype, cut, f.n);
+			assert_true(p->anomaly != ANOMALY_NONE ||
+				    p->nlayers == layers);
+		}
+	}
+	/* A few chosen cuts, with the snaplen. */
+	f.n = 0;
+	frame_gre_key(&f);
+	assert_anomaly(decode_n(&f, LT_EN10MB, 14 + 20 + 11, f.n),
+		       "gre_truncated");
+	f.n = 0;
+	frame_gtpu(&f);
+	assert_anomaly(decode_n(&f, LT_EN10MB, 14 + 48 + 13, f.n),
+		       "gtpu_truncated");
+	assert_anomaly(decode_n(&f, LT_EN10MB, 14 + 48 + 20, f.n),
+		       "gtpu_truncated");
+	assert_int_equal(pkt.nlayers, 1);
+	f.n = 0;
+	frame_pppoe_qinq(&f);
+	assert_anomaly(decode_n(&f, LT_EN10MB, 21, f.n), "vlan_truncated");
+	assert_anomaly(decode_n(&f, LT_EN10MB, 25, f.n), "pppoe_truncated");
+	assert_anomaly(decode_n(&f, LT_EN10MB, 30, f.n), "ipv4_truncated");
+	f.n = 0;
+	frame_mpls_icmp_error(&f);
+	assert_anomaly(decode_n(&f, LT_EN10MB, 14 + 8 + 20 + 7, f.n),
+		       "icmp_truncated");
+	/* The quote cut inside its IP header: still a valid ICMP error. */
+	p = decode_n(&f, LT_EN10MB, 14 + 8 + 20 + 8 + 12, f.n);
+	assert_anomaly(p, "none");
+	assert_true(p->layer[0].icmp_error);
+	assert_false(p->layer[0].has_quoted);
+	p = decode(&f, LT_EN10MB);
+	assert_true(p->layer[0].has_quoted);
+	assert_int_equal(p->layer[0].icmp_type, 11);
+	assert_int_equal(p->layer[0].quoted.sport, 1234);
+	assert_int_equal(p->layer[0].quoted.dport, 80);
+	assert_int_equal(p->layer[0].quoted.proto, 6);
+	f.n = 0;
+	frame_sll2_ipip(&f);
+	assert_anomaly(decode_n(&f, LT_SLL2, 20 + 20 + 10, f.n),
+		       "ipv4_truncated");
+	assert_int_equal(pkt.nlayers, 1);
+	assert_int_equal(pkt.layer[0].t.proto, 4);
+}
+
 /* ---- the public captures ---- */
 
 static void test_pcap_corpus(void **state)
@@ -1857,6 +2020,7 @@ int main(void)
 		cmocka_unit_test(test_ipip_6in4),
 		cmocka_unit_test(test_layer_cap),
 		cmocka_unit_test(test_every_cut),
+		cmocka_unit_test(test_every_cut_more),
 		cmocka_unit_test(test_pcap_corpus),
 	};
 
