@@ -44,4 +44,12 @@ const struct cloud_range *cloud_ranges_lookup(const struct cloud_ranges *cr,
 size_t cloud_ranges_count(const struct cloud_ranges *cr);
 size_t cloud_ranges_unmapped(const struct cloud_ranges *cr);
 
+/* Prefixes the provider marks as global (AWS "GLOBAL", an Azure service
+ * tag with region ""): kept with region "GLOBAL" or "global" and no
+ * country, so they still name the provider; not counted as unmapped. */
+size_t cloud_ranges_global(const struct cloud_ranges *cr);
+
+/* Files recognised and loaded from the folder. */
+size_t cloud_ranges_files(const struct cloud_ranges *cr);
+
 #endif

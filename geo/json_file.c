@@ -59,7 +59,8 @@ size_t json_file_utf8_len(const unsigned char *p, size_t n)
 	return need;
 }
 
-const char *json_file_quote(const char *s, char *buf, size_t len)
+/* quotes: escape '"' and '\\' too (for text going between quotes). */
+static const char *quote(const char *s, char *buf, size_t len, bool quotes)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, o = 0;
@@ -80,7 +81,7 @@ const char *json_file_quote(const char *s, char *buf, size_t len)
 		if (ulen == 0) {
 			snprintf(unit, sizeof(unit), "\\x%02x", *p);
 			consumed = 1;
-		} else if (ulen == 1 && (*p == '"' || *p == '\\')) {
+		} else if (quotes && ulen == 1 && (*p == '"' || *p == '\\')) {
 			unit[0] = '\\';
 			unit[1] = (char)*p;
 			unit[2] = '\0';
@@ -112,6 +113,11 @@ const char *json_file_quote(const char *s, char *buf, size_t len)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *json_file_quote(const char *s, char *buf, size_t len)
+{
+	return quote(s, buf, len, true);
 }
 
 const char *json_file_type_name(const json_t *v)
@@ -211,8 +217,8 @@ json_t *json_file_load(const char *path, size_t max_bytes, char *err,
 		char text[JSON_ERROR_TEXT_LENGTH * 4];
 
 		/* jansson quotes the text near the error, which came from the
-		 * file. */
-		json_file_quote(je.text, text, sizeof(text));
+		 * file: control bytes escaped, its own quotes left alone. */
+		quote(je.text, text, sizeof(text), false);
 		if (je.line > 0)
 			return load_fail(err, errlen, "%s:%d:%d: %s", path,
 					 je.line, je.column, text);
