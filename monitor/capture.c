@@ -88,7 +88,12 @@ static bool open_file(struct capture_input *in, const char *path,
 	in->p = pcap_open_offline_with_tstamp_precision(
 		path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!in->p) {
-		snprintf(err, errlen, "%s: %s", in->name, perr);
+		/* libpcap names the file itself in some messages ("x.pcap: No
+		 * such file or directory"); name it once. */
+		if (strncmp(perr, path, strlen(path)) == 0)
+			snprintf(err, errlen, "%s", perr);
+		else
+			snprintf(err, errlen, "%s: %s", in->name, perr);
 		return false;
 	}
 	in->nano = pcap_get_tstamp_precision(in->p) ==

@@ -103,11 +103,20 @@ static json_t *side_detail(const struct flow *f, int side)
 		json_object_set_new(o, "end",
 				    json_string(timefmt_rfc3339(s->last_ns, tbuf)));
 	}
-	if (f->key.proto == IPPROTO_NUM_TCP) {
+	if (f->key.proto == IPPROTO_NUM_TCP && s->tcp_flags) {
 		record_tcp_flags(s->tcp_flags, flags);
 		json_object_set_new(o, "tcp_flags", json_string(flags));
 	}
 	return o;
+}
+
+/* A field with no value is left out (CONTRACT.md section 1). */
+static void set_nonempty(json_t *obj, const char *key, json_t *value)
+{
+	if (json_object_size(value))
+		json_object_set_new(obj, key, value);
+	else
+		json_decref(value);
 }
 
 static void set_vlans(json_t *network, const struct flow *f)
@@ -219,8 +228,8 @@ json_t *record_flow(const struct record_context *ctx, const struct flow *f,
 			    json_string(flow_end_reason_name(why)));
 	if (interim)
 		json_object_set_new(bflow, "interim", json_true());
-	json_object_set_new(bflow, "source", side_detail(f, 0));
-	json_object_set_new(bflow, "destination", side_detail(f, 1));
+	set_nonempty(bflow, "source", side_detail(f, 0));
+	set_nonempty(bflow, "destination", side_detail(f, 1));
 	json_object_set_new(bg, "flow", bflow);
 	if (t.proto == IPPROTO_NUM_ICMP || t.proto == IPPROTO_NUM_ICMPV6)
 		json_object_set_new(bg, "icmp",

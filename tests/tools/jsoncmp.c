@@ -31,7 +31,7 @@ static int is_ignored(const char *path)
 }
 
 static void report(size_t rec, const char *path, const char *what,
-		   const json_t *want, const json_t *got)
+		   json_t *want, json_t *got)
 {
 	char *w = want ? json_dumps(want, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	char *g = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
@@ -44,8 +44,8 @@ static void report(size_t rec, const char *path, const char *what,
 	free(g);
 }
 
-static void compare(size_t rec, const char *path, const json_t *want,
-		    const json_t *got)
+static void compare(size_t rec, const char *path, json_t *want,
+		    json_t *got)
 {
 	char sub[1024];
 
@@ -60,7 +60,7 @@ static void compare(size_t rec, const char *path, const json_t *want,
 		const char *key;
 		json_t *v;
 
-		json_object_foreach((json_t *)want, key, v) {
+		json_object_foreach(want, key, v) {
 			json_t *g = json_object_get(got, key);
 
 			snprintf(sub, sizeof(sub), "%s/%s", path, key);
@@ -71,7 +71,7 @@ static void compare(size_t rec, const char *path, const json_t *want,
 			else
 				compare(rec, sub, v, g);
 		}
-		json_object_foreach((json_t *)got, key, v) {
+		json_object_foreach(got, key, v) {
 			snprintf(sub, sizeof(sub), "%s/%s", path, key);
 			if (!json_object_get(want, key) && !is_ignored(sub))
 				report(rec, sub, "unexpected field,", NULL, v);
@@ -92,7 +92,7 @@ static void compare(size_t rec, const char *path, const json_t *want,
 		}
 		return;
 	}
-	if (!json_equal((json_t *)want, (json_t *)got))
+	if (!json_equal(want, got))
 		report(rec, path, "differs:", want, got);
 }
 

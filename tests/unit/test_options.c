@@ -42,10 +42,10 @@ static const char *write_conf(const char *name, const char *text)
 }
 
 static enum options_result parse(struct config *cfg, char *err, size_t errlen,
-				 int argc, const char **argv)
+				 int argc, char **argv)
 {
 	options_defaults(cfg);
-	return options_parse(cfg, argc, (char **)argv, err, errlen);
+	return options_parse(cfg, argc, argv, err, errlen);
 }
 
 static void test_sizes(void **state)
@@ -75,7 +75,7 @@ static void test_tcpdump_letters_and_bpf(void **state)
 {
 	struct config cfg;
 	char err[256];
-	const char *argv[] = {"bergerie", "-r", "a.pcap", "-r", "b.pcap",
+	char *argv[] = {"bergerie", "-r", "a.pcap", "-r", "b.pcap",
 			      "-s", "96", "-B", "4096", "-c", "10", "-v", "-v",
 			      "tcp", "port", "443", NULL};
 
@@ -112,10 +112,10 @@ static void test_bad_values(void **state)
 {
 	struct config cfg;
 	char err[256];
-	const char *a1[] = {"bergerie", "--flow-memcap", "lots", NULL};
-	const char *a2[] = {"bergerie", "--udp-timeout", "5x", NULL};
-	const char *a3[] = {"bergerie", "--no-such-thing", NULL};
-	const char *a4[] = {"bergerie", "-r", NULL};
+	char *a1[] = {"bergerie", "--flow-memcap", "lots", NULL};
+	char *a2[] = {"bergerie", "--udp-timeout", "5x", NULL};
+	char *a3[] = {"bergerie", "--no-such-thing", NULL};
+	char *a4[] = {"bergerie", "-r", NULL};
 
 	(void)state;
 	assert_int_equal(parse(&cfg, err, sizeof(err), 3, a1), OPTIONS_ERROR);
@@ -133,7 +133,7 @@ static void test_seconds_suffixes(void **state)
 {
 	struct config cfg;
 	char err[256];
-	const char *argv[] = {"bergerie", "--tcp-timeout", "5m",
+	char *argv[] = {"bergerie", "--tcp-timeout", "5m",
 			      "--active-timeout", "1h", "--udp-timeout", "90s",
 			      NULL};
 
@@ -158,10 +158,12 @@ static void test_config_file_then_command_line(void **state)
 				      "read = two.pcap\n"
 				      "stats\n"
 				      "no-promisc = false\n");
-	const char *argv[] = {"bergerie", "--udp-timeout", "30", "--config",
-			      path, NULL};
+	char pathbuf[256];
+	char *argv[] = {"bergerie", "--udp-timeout", "30", "--config",
+			pathbuf, NULL};
 
 	(void)state;
+	snprintf(pathbuf, sizeof(pathbuf), "%s", path);
 	assert_int_equal(parse(&cfg, err, sizeof(err), 5, argv), OPTIONS_RUN);
 	/* The command line wins whatever its position. */
 	assert_int_equal(cfg.udp_timeout, 30);
@@ -203,7 +205,7 @@ static void test_missing_config_file(void **state)
 {
 	struct config cfg;
 	char err[256];
-	const char *argv[] = {"bergerie", "--config", "/nonexistent/b.conf", NULL};
+	char *argv[] = {"bergerie", "--config", "/nonexistent/b.conf", NULL};
 
 	(void)state;
 	assert_int_equal(parse(&cfg, err, sizeof(err), 3, argv), OPTIONS_ERROR);
