@@ -110,6 +110,8 @@ decision:
 		field(out, "operator", "%s%s%s (declared in policy)",
 		      r->operator_name, r->operator_parent ? ", parent " : "",
 		      r->operator_parent ? r->operator_parent : "");
+	else if (r->located_by == GEO_LOCATED_SITE)
+		field(out, "operator", "none declared for the site");
 	else if (r->located_by != GEO_LOCATED_HOME &&
 		 r->located_by != GEO_LOCATED_SPECIAL)
 		field(out, "operator", "not in the operator table");
