@@ -627,6 +627,138 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(err, "not countries"));
 }
 
+/* The real geo/data with the example policies (no GeoIP needed). */
+static void test_real_data_engine(void **state)
+{
+	struct geo_config cfg = {
+		.data_dir = "geo/data",
+		.policy_path = "geo/examples/multinational.json",
+		.cache_memcap = 1 << 20,
+	};
+	char err[1024];
+	struct geo_engine *e;
+	struct geo_addr a;
+	struct geo_result r;
+
+	(void)state;
+	if (access("geo/data/operators.json", R_OK) != 0) {
+		print_message("SKIP: geo/data absent\n");
+		skip();
+	}
+	e = geo_engine_load(&cfg, err, sizeof(err));
+	if (e == NULL)
+		fail_msg("%s", err);
+	/* São Paulo: a site, never home, located in BR. */
+	a = A("10.50.1.2");
+	geo_engine_classify(e, &a, &r);
+	assert_int_equal(r.located_by, GEO_LOCATED_SITE);
+	assert_string_equal(r.country, "BR");
+	assert_true(r.verdict == VERDICT_THIRD_COUNTRY ||
+		    r.verdict == VERDICT_ADEQUATE);
+	assert_false(geo_engine_is_home(e, &a));
+	/* 1.1.1.1 seen from Paris: eu_foreign_control, the reason says
+	 * anycast. */
+	a = A("1.1.1.1");
+	geo_engine_classify(e, &a, &r);
+	assert_int_equal(r.verdict, EFC);
+	assert_int_equal(r.located_by, GEO_LOCATED_ANYCAST_SENSOR);
+	assert_string_equal(r.controller, "US");
+	assert_non_null(strstr(r.reason, "anycast"));
+	/* Quad9 (a Swiss foundation) from Paris: eu, owner named. */
+	a = A("9.9.9.9");
+	geo_engine_classify(e, &a, &r);
+	assert_int_equal(r.verdict, VERDICT_EU);
+	assert_string_equal(r.controller, "CH");
+	assert_non_null(strstr(r.reason, r.operator_parent));
+	geo_engine_unref(e);
+
+	/* The trusted-cloud example: the tenant is eu and allowed. */
+	cfg.policy_path = "geo/examples/trusted-cloud.json";
+	e = geo_engine_load(&cfg, err, sizeof(err));
+	if (e == NULL)
+		fail_msg("%s", err);
+	a = A("192.0.2.5");
+	geo_engine_classify(e, &a, &r);
+	assert_int_equal(r.verdict, VERDICT_EU);
+	{
+		struct geo_addr in = A("10.0.0.1");
+		struct policy_query q = { .internal = &in, .remote = &a,
+					  .result = &r, .remote_port = -1 };
+		const struct policy_rule *rule = geo_engine_match(e, &q);
+
+		assert_non_null(rule);
+		assert_int_equal(rule->action, POLICY_ALLOW);
+	}
+	geo_engine_unref(e);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	fclose(out);
+}
+
+/* A hostile operator name cannot put a control byte in a reason. */
+static void test_hostile_names(void **state)
+{
+	char dir[] = "/tmp/bergerie-hostile-XXXXXX", p[128], err[1024];
+	struct geo_config cfg = { .cache_memcap = 1 << 16 };
+	struct geo_engine *e;
+	struct geo_addr a = A("10.60.0.9");
+	struct geo_result r;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/zones.json", dir);
+	copy_file("tests/fixtures/model/data/zones.json", p);
+	snprintf(p, sizeof(p), "%s/jurisdictions.json", dir);
+	copy_file("tests/fixtures/model/data/jurisdictions.json", p);
+	snprintf(p, sizeof(p), "%s/operators.json", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("{\"operators\": [{\"id\": \"evil\", \"name\": \"Evil\\n\\u001b[2JCorp\\u00e9\", "
+	      "\"parent\": \"P\\t\", \"controller\": \"US\", \"category\": \"other\", "
+	      "\"asns\": [64512], \"as_org_match\": [\"evil\"], \"source\": \"s\"}]}", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/policy.json", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("{\"sites\": [{\"name\": \"x\\u0007y\", \"prefixes\": \"10.60.0.0/16\", "
+	      "\"country\": \"FR\", \"operator\": \"evil\"}]}", f);
+	fclose(f);
+	cfg.data_dir = dir;
+	cfg.policy_path = p;
+	e = geo_engine_load(&cfg, err, sizeof(err));
+	if (e == NULL)
+		fail_msg("%s", err);
+	geo_engine_classify(e, &a, &r);
+	for (const char *c = r.reason; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			fail_msg("control byte in reason: %s", r.reason);
+	/* UTF-8 kept whole: "é" is two bytes, still there. */
+	assert_non_null(strstr(r.reason, "Corp\xc3\xa9"));
+	assert_string_equal(r.reason,
+			    "10.60.0.9: site x?y (FR, declared in policy), Evil??[2JCorp\xc3\xa9 " US_LAWS ": EU-hosted, foreign-controlled");
+	geo_engine_unref(e);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/operators.json", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/zones.json", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/jurisdictions.json", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +775,8 @@ int main(void)
 		cmocka_unit_test(test_reload_refcount),
 		cmocka_unit_test(test_info_and_staleness),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_real_data_engine),
+		cmocka_unit_test(test_hostile_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

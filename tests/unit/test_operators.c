@@ -153,7 +153,17 @@ static void test_model(void **state)
 
 static void test_errors(void **state)
 {
+	char deep[4096];
+	size_t n;
+
 	(void)state;
+	n = (size_t)snprintf(deep, sizeof(deep), "{\"operators\": ");
+	while (n < 3000)
+		deep[n++] = '[';
+	deep[n] = '\0';
+	expect_error(deep, "o.json:1:2062: maximum parsing depth reached near '['");
+	expect_error("{\"operators\": [" OP("a", ", \"name\": \"dup\"") "]}",
+		     "o.json:1:");	/* duplicate key: a syntax error */
 	expect_error("{\"operators\": [", "o.json:1:15: ']' expected near end of file");
 	expect_error("{}", "o.json: /: missing key \"operators\"");
 	expect_error("{\"operators\": {}}",
