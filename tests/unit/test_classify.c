@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -633,6 +634,7 @@ static void test_real_data_engine(void **state)
 	struct geo_config cfg = {
 		.data_dir = "geo/data",
 		.policy_path = "geo/examples/multinational.json",
+		.cloud_ranges_dir = cloud_dir,	/* with the real regions table */
 		.cache_memcap = 1 << 20,
 	};
 	char err[1024];
@@ -664,6 +666,15 @@ static void test_real_data_engine(void **state)
 	assert_int_equal(r.located_by, GEO_LOCATED_ANYCAST_SENSOR);
 	assert_string_equal(r.controller, "US");
 	assert_non_null(strstr(r.reason, "anycast"));
+	/* A cloud range with no GeoIP at all: the region places it, and
+	 * the provider's own operator entry gives control. */
+	a = A("52.94.4.20");
+	geo_engine_classify(e, &a, &r);
+	assert_int_equal(r.located_by, GEO_LOCATED_CLOUD_RANGE);
+	assert_string_equal(r.country, "FR");
+	assert_string_equal(r.op->id, "aws");
+	assert_int_equal(r.verdict, EFC);
+	assert_non_null(strstr(r.reason, "(aws eu-west-3)"));
 	/* Quad9 (a Swiss foundation) from Paris: eu, owner named. */
 	a = A("9.9.9.9");
 	geo_engine_classify(e, &a, &r);
@@ -759,6 +770,58 @@ static void test_hostile_names(void **state)
 	rmdir(dir);
 }
 
+/* Several workers on one engine, a cache small enough to evict all the
+ * time: every answer still matches the table. */
+struct worker {
+	struct geo_engine *e;
+	int bad;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	size_t n = sizeof(model_rows) / sizeof(*model_rows);
+
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct row *row = &model_rows[(i + (size_t)round) % n];
+			struct geo_addr a;
+			struct geo_result r;
+
+			if (!geo_addr_parse(row->addr, &a))
+				w->bad++;
+			geo_engine_classify(w->e, &a, &r);
+			if (strcmp(r.reason, row->reason) != 0)
+				w->bad++;
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct geo_engine *e = load(model_policy, true, true,
+				    5 * (sizeof(struct geo_result) + 64));
+	struct worker w[4];
+	pthread_t t[4];
+	struct geo_engine_info gi;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .e = e };
+		assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].bad, 0);
+	}
+	geo_engine_info(e, &gi);
+	assert_true(gi.cache.memcap_evictions > 0);
+	assert_int_equal(gi.cache.hits + gi.cache.misses,
+			 4 * 50 * (sizeof(model_rows) / sizeof(*model_rows)));
+	geo_engine_unref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -777,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_real_data_engine),
 		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
