@@ -21,6 +21,8 @@ struct config {
 	const char *interfaces[CONFIG_MAX_INPUTS];	/* -i */
 	size_t ninterfaces;
 	char *bpf;			/* trailing expression, NULL if none */
+	char **args;			/* the trailing words themselves */
+	int nargs;
 	uint32_t snaplen;		/* -s, 0 = libpcap's default */
 	uint32_t buffer_kib;		/* -B, 0 = libpcap's default */
 	uint64_t count;			/* -c, 0 = no limit */
@@ -49,6 +51,8 @@ struct config {
 	const char *policy_path;
 	const char *cloud_ranges_dir;
 	uint64_t geo_cache_memcap;
+	bool no_geoip;			/* run without GeoIP databases */
+	bool json;			/* explain: JSON lines */
 
 	/* Process */
 	const char *config_path;

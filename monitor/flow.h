@@ -17,6 +17,9 @@
 
 #include "packet.h"
 
+struct geo_engine;
+struct policy_rule;
+
 /*
  * The flow key. Every input to the hash and to equality is here:
  *   - the two endpoints, stored in canonical order (lower address, then
@@ -100,6 +103,22 @@ struct flow {
 	struct ip_addr outer_src, outer_dst;	/* tunnel endpoints, inner flows */
 	uint8_t outer_family;
 	uint16_t input_index;		/* which -r file the first packet came from */
+
+	/* Jurisdiction: filled by the pipeline (monitor/flow_verdict.c), never
+	 * by the table. The engine reference is held while the flow lives. */
+	struct geo_engine *engine;
+	const struct policy_rule *rule;	/* first matching rule, NULL: none */
+	uint8_t home;			/* bit 0: key.a is home; bit 1: key.b */
+	uint8_t verdict;		/* enum verdict of the remote end */
+	bool classified;		/* home/verdict are set */
+};
+
+/* ECS network.direction, from which ends are home networks. */
+enum flow_direction {
+	FLOW_DIR_OUTBOUND,	/* home initiator, remote responder */
+	FLOW_DIR_INBOUND,	/* remote initiator, home responder */
+	FLOW_DIR_INTERNAL,	/* both home */
+	FLOW_DIR_EXTERNAL,	/* neither: transit seen on a span port */
 };
 
 /*

@@ -57,11 +57,12 @@ uint64_t flow_table_default_memcap(void);
  * Called for every flow that ends (idle, FIN, RST, eviction, flush) and for
  * every interim record (FLOW_END_ACTIVE_TIMEOUT; the flow lives on, its
  * counters cumulative). The flow is valid only during the call; for an
- * ending flow it is freed after. The callback must not call back into the
- * table. Flows ending or reported in one advance/flush call come in the
+ * ending flow it is freed after: the callback may release what it attached
+ * to the flow (the pipeline's engine reference). The callback must not
+ * call back into the table. Flows ending or reported in one advance/flush call come in the
  * stable order (start_ns, community_id, vlan[0], vlan[1], depth, seq).
  */
-typedef void (*flow_emit_fn)(void *ctx, const struct flow *f,
+typedef void (*flow_emit_fn)(void *ctx, struct flow *f,
 			     enum flow_end_reason why);
 
 struct flow_table;

@@ -20,6 +20,9 @@
 
 #include "capture.h"
 #include "config.h"
+#include "datafiles.h"
+#include "geo/classify.h"
+#include "geo/explain.h"
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
@@ -162,11 +165,55 @@ static void close_output(struct output *o, int *status)
 	}
 }
 
+/* Loads the jurisdiction engine from the configured or default files.
+ * NULL with err set (a usage-class error: exit 2). */
+static struct geo_engine *load_engine(const struct config *cfg, char *err,
+				      size_t errlen)
+{
+	struct datafiles df;
+	struct geo_config gc;
+
+	if (!datafiles_resolve(cfg, &df, err, errlen))
+		return NULL;
+	memset(&gc, 0, sizeof(gc));
+	gc.data_dir = df.geo_dir;
+	gc.country_db = df.country_db[0] ? df.country_db : NULL;
+	gc.asn_db = df.asn_db[0] ? df.asn_db : NULL;
+	gc.policy_path = cfg->policy_path;
+	gc.cloud_ranges_dir = cfg->cloud_ranges_dir;
+	gc.cache_memcap = cfg->geo_cache_memcap;
+	return geo_engine_load(&gc, err, errlen);
+}
+
+/* bergerie explain [--json] [options] ADDRESS... */
+static int run_explain(struct config *cfg)
+{
+	char err[1024];
+	struct geo_engine *e;
+	int status = EXIT_OK;
+
+	if (cfg->nargs == 0)
+		die_usage("explain: give one or more addresses");
+	e = load_engine(cfg, err, sizeof(err));
+	if (!e)
+		die_usage("%s", err);
+	for (int i = 0; i < cfg->nargs; i++)
+		if (geo_explain(e, cfg->args[i], cfg->json, stdout, err,
+				sizeof(err)) != 0) {
+			fprintf(stderr, "bergerie: explain: %s\n", err);
+			status = EXIT_USAGE;
+		}
+	geo_engine_unref(e);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
 	char err[1024], host[256] = "", obs[80];
 	enum options_result r;
+	bool explain = argc > 1 && strcmp(argv[1], "explain") == 0;
+	struct geo_engine *engine;
 	struct output *flows, *metrics;
 	struct capture_config cc;
 	struct capture *cap;
@@ -181,6 +228,13 @@ int main(int argc, char **argv)
 	uint64_t npackets = 0;
 
 	options_defaults(&cfg);
+	if (explain) {
+		/* The subcommand takes the same options; its words are
+		 * addresses instead of a filter. */
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	r = options_parse(&cfg, argc, argv, err, sizeof(err));
 	switch (r) {
 	case OPTIONS_ERROR:
@@ -197,6 +251,12 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case OPTIONS_RUN:
 		break;
+	}
+	if (explain) {
+		int st = run_explain(&cfg);
+
+		options_free(&cfg);
+		return st;
 	}
 
 	gethostname(host, sizeof(host) - 1);
@@ -235,6 +295,14 @@ int main(int argc, char **argv)
 			       ? EXIT_USAGE : EXIT_CAPTURE;
 	}
 
+	engine = load_engine(&cfg, err, sizeof(err));
+	if (!engine) {
+		fprintf(stderr, "bergerie: %s\n", err);
+		capture_close(cap);
+		options_free(&cfg);
+		return EXIT_USAGE;
+	}
+
 	flows = open_output(cfg.flows_path, "--flows");
 	metrics = open_output(cfg.metrics_path, "--metrics");
 
@@ -249,6 +317,7 @@ int main(int argc, char **argv)
 						   : cfg.read_files;
 	ps.rctx.ninputs = (uint16_t)capture_input_count(cap);
 	random_seed(ps.seed);
+	ps.engine = engine;
 	pl = pipeline_new(&ps, err, sizeof(err));
 	if (!pl)
 		die_usage("%s", err);
@@ -300,6 +369,7 @@ int main(int argc, char **argv)
 	close_output(flows, &status);
 	close_output(metrics, &status);
 	pipeline_free(pl);
+	geo_engine_unref(engine);
 	capture_close(cap);
 	options_free(&cfg);
 	return status;

@@ -119,6 +119,10 @@ static const struct option_def option_table[] = {
 	 "folder of cloud providers' published IP range files"},
 	{"geo-cache-memcap", 0, OPT_SIZE, "SIZE", OFF(geo_cache_memcap), 0,
 	 "memory for the address classification cache"},
+	{"no-geoip", 0, OPT_FLAG, NULL, OFF(no_geoip), 0,
+	 "run without GeoIP databases (remote ends are 'unknown')"},
+	{"json", 0, OPT_FLAG, NULL, OFF(json), 0,
+	 "explain: one JSON object per line"},
 
 	/* Process */
 	{"user", 'Z', OPT_STRING, "USER", OFF(user), 0,
@@ -597,6 +601,8 @@ enum options_result options_parse(struct config *cfg, int argc, char **argv,
 	}
 	if (result != OPTIONS_RUN)
 		return result;
+	cfg->args = argv + optind;
+	cfg->nargs = argc - optind;
 	if (!join_bpf(cfg, argc, argv, optind, err, errlen))
 		return OPTIONS_ERROR;
 	return OPTIONS_RUN;

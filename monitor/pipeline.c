@@ -19,16 +19,26 @@
 
 #include "decode.h"
 #include "flow_table.h"
+#include "flow_verdict.h"
+#include "tally.h"
 #include "frag_table.h"
 #include "packet.h"
 #include "timefmt.h"
 
 enum { FRAG_TIMEOUT_S = 30 };
 
+enum { SUMMARY_ROWS = 4096, SUMMARY_TOP = 10 };
+
 struct summary {
 	uint64_t first_ns, last_ns;
 	uint64_t flows_by_proto[4];	/* tcp, udp, icmp, other */
 	uint64_t bytes_by_proto[4];
+	uint64_t flows_by_verdict[VERDICT_COUNT];
+	uint64_t out_by_verdict[VERDICT_COUNT];	/* bytes sent by home ends */
+	struct tally *countries;	/* remote country -> outbound bytes */
+	struct tally *operators;	/* operator -> outbound bytes */
+	struct tally *senders;		/* home host -> bytes leaving the EU */
+	struct tally *services;		/* remote end -> bytes leaving the EU */
 };
 
 struct pipeline {
@@ -42,6 +52,7 @@ struct pipeline {
 	struct summary sum;
 	uint64_t clock_ns;
 	uint64_t next_metrics_ns;
+	struct geo_engine *engine;	/* current; flows hold their own refs */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -71,22 +82,93 @@ static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
 	}
 }
 
-static void on_flow_end(void *ctx, const struct flow *f,
-			enum flow_end_reason why)
+/* Bytes sent by the home end of a flow (CONTRACT.md section 2). */
+static uint64_t home_bytes_out(const struct flow *f)
+{
+	switch (flow_direction_of(f)) {
+	case FLOW_DIR_OUTBOUND:
+		return f->side[0].bytes;
+	case FLOW_DIR_INBOUND:
+		return f->side[1].bytes;
+	case FLOW_DIR_INTERNAL:
+		return f->side[0].bytes + f->side[1].bytes;
+	default:
+		return 0;
+	}
+}
+
+static int worse_verdict(int a, int b)
+{
+	return (int)verdict_worst((enum verdict)a, (enum verdict)b);
+}
+
+/* Where an ended flow's data went, for the summary. */
+static void summarise(struct pipeline *pl, const struct flow *f,
+		      const struct geo_result *r)
+{
+	struct summary *sm = &pl->sum;
+	uint64_t out = home_bytes_out(f);
+	int rs = flow_remote_side(f);
+	char addr[GEO_ADDR_STRLEN], key[TALLY_KEY_MAX];
+	struct geo_addr a;
+
+	sm->flows_by_verdict[r->verdict]++;
+	sm->out_by_verdict[r->verdict] += out;
+	if (rs < 0)
+		return;
+	tally_add(sm->countries, r->country[0] ? r->country : "(unknown)",
+		  NULL, out, f->side[rs].bytes, r->verdict, worse_verdict);
+	if (r->operator_name && *r->operator_name)
+		tally_add(sm->operators, r->operator_name, r->controller, out,
+			  f->side[rs].bytes, r->verdict, worse_verdict);
+	if (r->verdict != VERDICT_ADEQUATE && r->verdict != VERDICT_THIRD_COUNTRY)
+		return;
+	flow_side_addr(f, rs == 0 ? 1 : 0, &a);
+	tally_add(sm->senders, geo_addr_format(&a, addr, sizeof(addr)), NULL,
+		  out, 0, r->verdict, worse_verdict);
+	flow_side_addr(f, rs, &a);
+	geo_addr_format(&a, addr, sizeof(addr));
+	snprintf(key, sizeof(key), "%s%s%s", addr, r->operator_name ? " " : "",
+		 r->operator_name ? r->operator_name : "");
+	tally_add(sm->services, key, r->country, out, 0, r->verdict,
+		  worse_verdict);
+}
+
+static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct pipeline *pl = ctx;
 	int slot = proto_slot(f->key.proto);
+	struct geo_result r;
+	bool classified = flow_verdict_result(f, &r);
 
+	if (classified && !f->rule)
+		flow_verdict_match(f, &r, NULL);
 	if (why != FLOW_END_ACTIVE_TIMEOUT) {
 		pl->sum.flows_by_proto[slot]++;
 		pl->sum.bytes_by_proto[slot] += f->side[0].bytes + f->side[1].bytes;
+		if (classified)
+			summarise(pl, f, &r);
 	}
 	if (pl->flow_out) {
 		json_t *rec = record_flow(&pl->rctx, f, why);
 
+		if (classified)
+			record_add_jurisdiction(rec, f, &r,
+						geo_engine_policy_hash(f->engine));
 		write_json(pl, pl->flow_out, rec);
 		json_decref(rec);
 	}
+	if (why != FLOW_END_ACTIVE_TIMEOUT)
+		flow_verdict_release(f);
+}
+
+void pipeline_set_engine(struct pipeline *pl, struct geo_engine *e)
+{
+	if (e)
+		geo_engine_ref(e);
+	if (pl->engine)
+		geo_engine_unref(pl->engine);
+	pl->engine = e;
 }
 
 struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
@@ -104,6 +186,12 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->flow_out = setup->flows;
 	pl->metrics_out = setup->metrics;
 	pl->rctx = setup->rctx;
+	pl->sum.countries = tally_new(SUMMARY_ROWS);
+	pl->sum.operators = tally_new(SUMMARY_ROWS);
+	pl->sum.senders = tally_new(SUMMARY_ROWS);
+	pl->sum.services = tally_new(SUMMARY_ROWS);
+	if (setup->engine)
+		pipeline_set_engine(pl, setup->engine);
 
 	memset(&ftc, 0, sizeof(ftc));
 	ftc.memcap = cfg->flow_memcap;
@@ -136,6 +224,11 @@ void pipeline_free(struct pipeline *pl)
 		return;
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
+	pipeline_set_engine(pl, NULL);
+	tally_free(pl->sum.countries);
+	tally_free(pl->sum.operators);
+	tally_free(pl->sum.senders);
+	tally_free(pl->sum.services);
 	free(pl);
 }
 
@@ -253,7 +346,8 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 		pl->stats.packets_no_flow++;
 		return;
 	}
-	if (i > 0 && f->side[0].packets + f->side[1].packets == 1) {
+	flow_verdict_update(f, pl->engine);
+	if (i > 0 && flow_is_new(f)) {
 		/* A new inner flow: remember the tunnel it came through. */
 		const struct pkt_layer *outer = &pkt->layer[i - 1];
 
@@ -330,6 +424,72 @@ static void human_bytes(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", v, unit[u]);
 }
 
+static void print_top(FILE *out, const char *title, struct tally *t,
+		      bool show_in, bool with_verdict)
+{
+	size_t n;
+	struct tally_row *rows = tally_sorted(t, &n);
+	char b[32];
+
+	if (!rows || n == 0) {
+		free(rows);
+		return;
+	}
+	fprintf(out, "\n%s\n", title);
+	for (size_t i = 0; i < n && i < SUMMARY_TOP; i++) {
+		human_bytes(rows[i].bytes_out, b, sizeof(b));
+		fprintf(out, "  %-44s %10s  %5" PRIu64 " flows", rows[i].key, b,
+			rows[i].flows);
+		if (rows[i].extra[0])
+			fprintf(out, "  %s", rows[i].extra);
+		if (with_verdict && rows[i].verdict >= 0)
+			fprintf(out, "  %s",
+				verdict_name((enum verdict)rows[i].verdict));
+		(void)show_in;
+		fputc('\n', out);
+	}
+	if (n > SUMMARY_TOP)
+		fprintf(out, "  ... %zu more\n", n - SUMMARY_TOP);
+	free(rows);
+}
+
+/* "Where the data went": outbound bytes per verdict, in display order
+ * (CONTRACT.md section 2), leaving-the-EU beside EU-hosted-foreign and
+ * unknown, never folded together. */
+static void print_verdicts(struct pipeline *pl, FILE *out)
+{
+	const struct summary *sm = &pl->sum;
+	uint64_t total = 0, leaving;
+	char b[32];
+
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		total += sm->out_by_verdict[v];
+	fprintf(out, "\nWhere the data went (bytes sent by home hosts):\n");
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		human_bytes(sm->out_by_verdict[v], b, sizeof(b));
+		fprintf(out, "  %-20s %10s %6.1f%%  %5" PRIu64 " flows\n",
+			verdict_name((enum verdict)v), b,
+			total ? 100.0 * (double)sm->out_by_verdict[v] / (double)total
+			      : 0.0,
+			sm->flows_by_verdict[v]);
+	}
+	leaving = sm->out_by_verdict[VERDICT_ADEQUATE] +
+		  sm->out_by_verdict[VERDICT_THIRD_COUNTRY];
+	human_bytes(leaving, b, sizeof(b));
+	fprintf(out, "Leaving the EU: %s (%.1f%%)", b,
+		total ? 100.0 * (double)leaving / (double)total : 0.0);
+	human_bytes(sm->out_by_verdict[VERDICT_EU_FOREIGN_CONTROL], b, sizeof(b));
+	fprintf(out, "; EU-hosted, foreign-controlled: %s", b);
+	human_bytes(sm->out_by_verdict[VERDICT_UNKNOWN], b, sizeof(b));
+	fprintf(out, "; unknown: %s\n", b);
+	print_top(out, "Top destination countries:", sm->countries, false, true);
+	print_top(out, "Top operators (controlling jurisdiction):", sm->operators,
+		  false, true);
+	print_top(out, "Internal hosts sending most data out of the EU:",
+		  sm->senders, false, true);
+	print_top(out, "Remote services receiving it:", sm->services, false, true);
+}
+
 void pipeline_print_summary(struct pipeline *pl, FILE *out)
 {
 	static const char *const names[] = {"TCP", "UDP", "ICMP", "other"};
@@ -369,4 +529,6 @@ void pipeline_print_summary(struct pipeline *pl, FILE *out)
 	}
 	if (s->packets_non_ip)
 		fprintf(out, "Not IP:  %" PRIu64 " frames\n", s->packets_non_ip);
+	if (pl->engine)
+		print_verdicts(pl, out);
 }

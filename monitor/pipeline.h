@@ -27,9 +27,11 @@ struct pipeline_setup {
 	struct output *metrics;		/* NULL: no statistics records */
 	struct record_context rctx;
 	uint8_t seed[16];		/* hash key, random per process */
+	struct geo_engine *engine;	/* NULL: no jurisdiction engine */
 };
 
 struct pipeline;
+struct geo_engine;
 
 struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 			      size_t errlen);
@@ -47,6 +49,10 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 
 /* Writes a statistics record now (SIGUSR1). */
 void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs);
+
+/* Makes e the engine for every flow from its next packet on (SIGHUP
+ * reload); the pipeline takes a reference and drops the old one. */
+void pipeline_set_engine(struct pipeline *pl, struct geo_engine *e);
 
 /* Counters, with the flow and fragment tables' copied in. */
 const struct stats *pipeline_stats(struct pipeline *pl);

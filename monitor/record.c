@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "community_id.h"
+#include "flow_verdict.h"
+#include "geo/classify.h"
 #include "timefmt.h"
 
 const char *record_addr_str(const struct ip_addr *a, uint8_t family, char *buf,
@@ -239,4 +241,62 @@ json_t *record_flow(const struct record_context *ctx, const struct flow *f,
 		json_object_set_new(bg, "tunnel", tunnel_object(f));
 	json_object_set_new(rec, "bergerie", bg);
 	return rec;
+}
+
+void record_add_jurisdiction(json_t *rec, const struct flow *f,
+			     const struct geo_result *r,
+			     const char *policy_hash)
+{
+	json_t *network = json_object_get(rec, "network");
+	json_t *bg = json_object_get(rec, "bergerie");
+	int remote = flow_remote_side(f);
+	const char *zone = zone_name(r->zone);
+
+	json_object_set_new(network, "direction",
+			    json_string(flow_direction_name(flow_direction_of(f))));
+	if (remote >= 0) {
+		json_t *end = json_object_get(rec, remote == 0 ? "source"
+								: "destination");
+
+		if (r->country[0])
+			json_object_set_new(end, "geo",
+					    json_pack("{s:s}", "country_iso_code",
+						      r->country));
+		if (r->asn) {
+			json_t *as = json_pack("{s:I}", "number",
+					       (json_int_t)r->asn);
+
+			if (r->as_org[0])
+				json_object_set_new(as, "organization",
+						    json_pack("{s:s}", "name",
+							      r->as_org));
+			json_object_set_new(end, "as", as);
+		}
+		json_object_set_new(bg, "remote",
+				    json_string(remote == 0 ? "source"
+							    : "destination"));
+	}
+	json_object_set_new(bg, "verdict",
+			    json_string(verdict_name(r->verdict)));
+	if (zone)
+		json_object_set_new(bg, "zone", json_string(zone));
+	if (r->operator_name && *r->operator_name)
+		json_object_set_new(bg, "operator", json_string(r->operator_name));
+	if (r->controller[0]) {
+		json_object_set_new(bg, "jurisdiction", json_string(r->controller));
+		if (r->jurisdiction && r->jurisdiction->nlaws) {
+			json_t *laws = json_array();
+
+			for (size_t i = 0; i < r->jurisdiction->nlaws; i++)
+				json_array_append_new(
+					laws, json_string(r->jurisdiction->laws[i]));
+			json_object_set_new(bg, "laws", laws);
+		}
+	}
+	json_object_set_new(bg, "reason", json_string(r->reason));
+	if (f->rule)
+		json_object_set_new(bg, "rule", json_string(f->rule->id));
+	if (policy_hash)
+		json_object_set_new(bg, "policy",
+				    json_pack("{s:s}", "hash", policy_hash));
 }

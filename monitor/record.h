@@ -43,4 +43,16 @@ void record_tcp_flags(uint8_t flags, char out[9]);
 json_t *record_flow(const struct record_context *ctx, const struct flow *f,
 		    enum flow_end_reason why);
 
+struct geo_result;
+
+/*
+ * Adds the jurisdiction fields of a classified flow: network.direction,
+ * the remote end's geo and AS fields on whichever object it is, and
+ * bergerie.remote, verdict, zone, operator, jurisdiction, laws, reason,
+ * rule and policy.hash. r is the remote end's classification.
+ */
+void record_add_jurisdiction(json_t *rec, const struct flow *f,
+			     const struct geo_result *r,
+			     const char *policy_hash);
+
 #endif

@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 make -s bergerie
+BERGERIE=./bergerie . tests/capture/common.sh
 while read -r name pcap opts; do
 	case $name in ''|'#'*) continue ;; esac
 	if [ $# -gt 0 ]; then
@@ -14,7 +15,7 @@ while read -r name pcap opts; do
 	fi
 	rm -f "tests/expected/$name.flows.ndjson" "tests/expected/$name.metrics.ndjson"
 	# shellcheck disable=SC2086
-	./bergerie -r "$pcap" $opts --observer-name golden -q \
+	./bergerie -r "$pcap" $GEO_OPTS $opts --observer-name golden -q \
 		--flows "tests/expected/$name.flows.ndjson" \
 		--metrics "tests/expected/$name.metrics.ndjson" --stats-interval 0
 	echo "updated $name"

@@ -6,7 +6,7 @@
 # one pair after a reviewed change.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${BERGERIE:-build/san/bergerie}
+. tests/capture/common.sh
 cmp=build/tools/jsoncmp
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -16,7 +16,7 @@ while read -r name pcap opts; do
 	case $name in ''|'#'*) continue ;; esac
 	n=$((n + 1))
 	# shellcheck disable=SC2086
-	if ! "$bin" -r "$pcap" $opts --observer-name golden -q \
+	if ! "$bin" -r "$pcap" $GEO_OPTS $opts --observer-name golden -q \
 		--flows "$tmp/$name.flows" --metrics "$tmp/$name.metrics" \
 		--stats-interval 0 2>"$tmp/$name.err"; then
 		echo "$name: bergerie failed:"; cat "$tmp/$name.err"; fail=1; continue

@@ -6,7 +6,7 @@
 # a hang or a sanitizer report.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${BERGERIE:-build/san/bergerie}
+. tests/capture/common.sh
 corpus=${BERGERIE_CORPUS:-../shared/pcaps/public}
 if [ ! -d "$corpus" ]; then
 	echo "skipped: no robustness corpus at $corpus"
@@ -17,7 +17,8 @@ trap 'rm -rf "$tmp"' EXIT
 n=0 ok=0 refused=0 fail=0
 while IFS= read -r -d '' f; do
 	n=$((n + 1))
-	timeout 60 "$bin" -r "$f" --flows "$tmp/out" --observer-name robust -q \
+	# shellcheck disable=SC2086
+	timeout 60 "$bin" -r "$f" $GEO_OPTS --flows "$tmp/out" --observer-name robust -q \
 		>/dev/null 2>"$tmp/err"
 	rc=$?
 	lines=$(wc -l <"$tmp/err")

@@ -40,7 +40,7 @@ struct recorder {
 	size_t count;
 };
 
-static void on_emit(void *ctx, const struct flow *f, enum flow_end_reason why)
+static void on_emit(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct recorder *rc = ctx;
 

@@ -1,0 +1,9 @@
+# Sourced by the capture tests: the sanitizer binary and the fixture GeoIP
+# databases (built by tests/fixtures/build-fixtures.sh; tests never use the
+# downloaded data).
+fixtures=${BERGERIE_FIXTURES:-build/fixtures}
+bin=${BERGERIE:-build/san/bergerie}
+GEO_OPTS="--geoip-country $fixtures/dbip-country-flat.mmdb --geoip-asn $fixtures/bergerie-asn.mmdb"
+if [ ! -f "$fixtures/dbip-country-flat.mmdb" ]; then
+	tests/fixtures/build-fixtures.sh "$fixtures" >/dev/null || exit 1
+fi
