@@ -62,7 +62,7 @@ struct path {
 };
 
 struct tally {
-	char name[80];
+	char name[160];
 	uint64_t pk[2], by[2];
 };
 
@@ -109,6 +109,7 @@ static void tally_add(struct gen *g, const char *name, int dir, size_t bytes)
 			fprintf(stderr, "pcapgen: too many flows\n");
 			exit(1);
 		}
+		memset(&g->tally[i], 0, sizeof(g->tally[i]));
 		snprintf(g->tally[i].name, sizeof(g->tally[i].name), "%s", name);
 		g->ntally++;
 	}
@@ -504,9 +505,9 @@ static int dframe_cmp(const void *a, const void *b)
 
 static void gen_close(struct gen *g)
 {
-	size_t i;
-
 	if (g->ndf) {
+		size_t i;
+
 		qsort(g->df, g->ndf, sizeof(*g->df), dframe_cmp);
 		for (i = 0; i < g->ndf; i++) {
 			pcapw_write(&g->w, g->df[i].ts, g->df[i].data,

@@ -57,11 +57,12 @@
  *  105 89.248.165.10 (inbound SYN to 10.1.0.30:22, RST) 10.1.0.30        22    scanner, NL                      inbound; eu
  *  110 10.1.0.2      (NTP again, new flow after 108 s)  162.159.200.123  123
  *
- * Expected flows: pcapgen -e office prints every flow with packets and IP
- * bytes each way (the table in pcaps/README.md); 29 DNS flows, 27 TCP
- * flows, 3 other UDP flows (NTP twice, DNS to 8.8.8.8 counted among the
- * DNS ones). The flows still open at the end are push.bergerie-demo.fr
- * (keepalive) and the NTP/DNS flows younger than 60 s: end_of_input.
+ * Expected flows (57): pcapgen -e office prints each with packets and IP
+ * bytes each way (pcaps/README.md has the table): 27 DNS flows (26 to the
+ * resolver, 1 to 8.8.8.8), 28 TCP flows (27 outbound or internal, 1
+ * inbound scan), 2 NTP flows. Still open at the end (end_of_input):
+ * push.bergerie-demo.fr (keepalive, no FIN) and the flows younger than
+ * their idle timeout; the inbound scan ends rst.
  */
 
 enum okind {
@@ -109,12 +110,7 @@ static void office_stream(struct gen *g, struct conv *cv, int dir,
 
 static void office_session(struct gen *g, const struct osess *o, int i)
 {
-	static const char resp_fmt[] =
-		"HTTP/1.1 200 OK\r\n"
-		"Content-Type: application/ocsp-response\r\n"
-		"Content-Length: %u\r\n"
-		"Cache-Control: max-age=172800, public\r\n\r\n";
-	char hname[160], tname[160];
+	char tname[160];
 	char hs[INET6_ADDRSTRLEN], ds[INET6_ADDRSTRLEN];
 	struct addr res = o->host.family == 4 ? RESOLVER4 : RESOLVER6;
 	uint16_t sport = (uint16_t)(50000 + i * 13);
@@ -128,9 +124,10 @@ static void office_session(struct gen *g, const struct osess *o, int i)
 	addr_str(&o->dst, ds, sizeof(ds));
 	if (o->name && o->kind != OK_PLAIN) {
 		const char *cn1[1] = { o->cname };
+		char hname[160];
 
 		snprintf(hname, sizeof(hname), "dns %s:%u %s (%s)", hs,
-			 52000 + i * 7, o->name,
+			 (unsigned)(52000 + i * 7), o->name,
 			 o->dst.family == 4 ? "A" : "AAAA");
 		conv_init(&cv, hname, o->host, (uint16_t)(52000 + i * 7), res,
 			  53, 17);
@@ -141,7 +138,7 @@ static void office_session(struct gen *g, const struct osess *o, int i)
 	}
 
 	snprintf(tname, sizeof(tname), "tcp %s:%u %s:%u %s", hs, sport, ds,
-		 o->port, o->name ? o->name : "");
+		 o->port, o->name ? o->name : "(SMB, internal)");
 	conv_init(&cv, tname, o->host, sport, o->dst, o->port, 6);
 	tcp_open(g, &cv, t, o->rtt);
 	t += o->rtt + 0.002;
@@ -179,9 +176,13 @@ static void office_session(struct gen *g, const struct osess *o, int i)
 		office_stream(g, &cv, 0, office_cbuf, cn, &t);
 		t += o->rtt;
 		sn = (size_t)snprintf((char *)office_sbuf, sizeof(office_sbuf),
-				      resp_fmt, o->down);
-		memset(office_sbuf + sn, 0x30, o->down);
-		sn += o->down;
+				      "HTTP/1.1 200 OK\r\n"
+				      "Content-Type: application/ocsp-response\r\n"
+				      "Content-Length: 5\r\n"
+				      "Cache-Control: max-age=172800, public\r\n\r\n");
+		/* OCSPResponse { responseStatus unauthorized (6) } */
+		memcpy(office_sbuf + sn, "\x30\x03\x0a\x01\x06", 5);
+		sn += 5;
 		office_stream(g, &cv, 1, office_sbuf, sn, &t);
 		break;
 	case OK_PLAIN:
@@ -219,7 +220,7 @@ static void sc_office(struct gen *g, const char *out)
 		{ 8, H4(23), "contoso-erp.francecentral.cloudapp.azure.com", NULL,
 		  addr4(20, 19, 48, 10), 443, OK_TLS, 5000, 20000, 0.007 },
 		{ 9, H4(23), "ocsp.digicert.com", "fp2e7a.wpc.phicdn.net",
-		  addr4(72, 21, 91, 29), 80, OK_HTTP, 0, 1500, 0.012 },
+		  addr4(72, 21, 91, 29), 80, OK_HTTP, 0, 5, 0.012 },
 		{ 12, H4(24), "contoso-fr.azurewebsites.net",
 		  "waws-prod-par-001.sip.azurewebsites.windows.net",
 		  addr4(20, 74, 197, 5), 443, OK_TLS, 4000, 16000, 0.007 },

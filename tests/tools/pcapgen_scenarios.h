@@ -32,7 +32,7 @@ static void dns_exchange(struct gen *g, struct conv *cv, double t,
  *     C 200 bytes, S 1000 + 500 bytes, C ACK, FIN both ways, last ACK.
  *     C 6/440 (40+40+240+40+40+40), S 4/1660 (40+1040+540+40); end fin.
  *  B  10.1.0.20:50002 -> 88.198.1.1:80, t 1.000-1.030: handshake, C 100
- *     bytes, S RST-ACK. C 4/260 (40+40+140+40), S 2/80; end rst.
+ *     bytes, S RST-ACK. C 3/220 (40+40+140), S 2/80; end rst.
  *  C  10.1.0.20:50003 -> 52.94.1.1:443, a SYN at t 2, 3 and 5 (same
  *     sequence number: retransmissions), never answered. C 3/120, S 0/0;
  *     end idle_timeout (30 s unanswered-SYN timeout, at t 35, before the
@@ -104,9 +104,8 @@ static void sc_tcp_basic(struct gen *g, const char *out)
  *     C 1/76, S 1/76; end idle_timeout at 70.02 (60 s UDP timeout).
  *  7  the same tuple resumed after 61 s, t 71.02 and 71.04: a new flow,
  *     C 1/76, S 1/76; end end_of_input.
- * Flows 1-5 end end_of_input too (the capture ends at 71.04 < 60 s after
- * them? no: flows 1-5 are idle from t <= 3.002 and the clock reaches 71.02,
- * so they end idle_timeout, at last packet + 60 s).
+ * Flows 1-5 are idle from t <= 3.002 and the clock reaches 71.02, so they
+ * end idle_timeout (last packet + 60 s), as flow 6 does.
  * 7 flow records; tshark -z conv,udp shows 6 conversations (it does not
  * split on idle time).
  */
@@ -236,7 +235,6 @@ static void sc_fragments(struct gen *g, const char *out)
 	struct pkt *p = &g->p, *q = &g->q;
 	struct conv cv;
 	size_t off, n, total;
-	uint8_t *h;
 
 	gen_open(g, out, LT_EN10MB, PCAPW_PCAP);
 
@@ -263,6 +261,8 @@ static void sc_fragments(struct gen *g, const char *out)
 	pkt_push_udp(q, &c6, &s6, 40011, 5001);
 	total = pkt_len(q);
 	for (off = 0; off < total; off += n) {
+		uint8_t *h;
+
 		n = total - off > 1232 ? 1232 : total - off;
 		pkt_reset(p);
 		pkt_push_bytes(p, pkt_data(q) + off, n);
@@ -442,8 +442,9 @@ static void sc_icmp(struct gen *g, const char *out)
  *   inner udp 192.168.70.10:40031 -> 192.168.70.20:8080, 64 and 128
  *   bytes: C 1/92, S 1/156; outer C 1/142, S 1/206.
  *  GTP-U TEID 0x00abcdef, outer udp 10.1.0.1:2152 <-> 84.130.10.1:2152,
- *   t 4: inner udp 100.64.1.10:40032 -> 8.8.8.8:53, 40 and 80 bytes:
- *   C 1/68, S 1/108; outer C 1/104, S 1/144.
+ *   t 4: inner udp 100.64.1.10:40032 -> 8.8.8.8:53, DNS A www.google.com
+ *   (32 bytes) and its answer (48): C 1/60, S 1/76; outer C 1/96,
+ *   S 1/112.
  * 10 flows. tshark -z conv,udp counts outer and inner UDP conversations
  * (3 outer + 3 inner = 6); -z conv,tcp 2 (inner).
  */
@@ -498,8 +499,12 @@ static void sc_tunnels(struct gen *g, const char *out)
 	conv_init(&cv, "GTP-U inner udp 100.64.1.10:40032 8.8.8.8:53",
 		  addr4(100, 64, 1, 10), 40032, addr4(8, 8, 8, 8), 53, 17);
 	cv.path = &gt;
-	udp_dgram(g, &cv, 0, NULL, 40, SEC(4.00));
-	udp_dgram(g, &cv, 1, NULL, 80, SEC(4.03));
+	{
+		struct addr a = addr4(142, 250, 179, 100);
+
+		dns_exchange(g, &cv, 4.00, 0x4001, "www.google.com", DNS_A,
+			     NULL, 0, &a, 1);
+	}
 
 	gen_close(g);
 }
