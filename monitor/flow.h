@@ -19,6 +19,7 @@
 
 struct geo_engine;
 struct policy_rule;
+struct flow_names;
 
 /*
  * The flow key. Every input to the hash and to equality is here:
@@ -111,6 +112,13 @@ struct flow {
 	uint8_t home;			/* bit 0: key.a is home; bit 1: key.b */
 	uint8_t verdict;		/* enum verdict of the remote end */
 	bool classified;		/* home/verdict are set */
+
+	/* Server name (monitor/names.c): NULL until the flow needs state. */
+	struct flow_names *names;
+
+	/* Alert decision (CONTRACT.md section 7): taken once per flow. */
+	bool decided;
+	uint16_t client_payload_packets;	/* initiator's, up to the cap */
 };
 
 /* ECS network.direction, from which ends are home networks. */
