@@ -20,4 +20,4 @@ for s in $("$gen" -l); do
 		"$gen" -e "$s" pcaps/"$s".pcap > pcaps/expected-flows/"$s".tsv
 	fi
 done
-echo "make-pcaps: $(ls pcaps/*.pcap pcaps/*.pcapng | wc -l) captures in pcaps/"
+echo "make-pcaps: $(find pcaps -maxdepth 1 -name "*.pcap*" | wc -l) captures in pcaps/"
