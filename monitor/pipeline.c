@@ -20,26 +20,12 @@
 #include "decode.h"
 #include "flow_table.h"
 #include "flow_verdict.h"
-#include "tally.h"
+#include "report.h"
 #include "frag_table.h"
 #include "packet.h"
 #include "timefmt.h"
 
 enum { FRAG_TIMEOUT_S = 30 };
-
-enum { SUMMARY_ROWS = 4096, SUMMARY_TOP = 10 };
-
-struct summary {
-	uint64_t first_ns, last_ns;
-	uint64_t flows_by_proto[4];	/* tcp, udp, icmp, other */
-	uint64_t bytes_by_proto[4];
-	uint64_t flows_by_verdict[VERDICT_COUNT];
-	uint64_t out_by_verdict[VERDICT_COUNT];	/* bytes sent by home ends */
-	struct tally *countries;	/* remote country -> outbound bytes */
-	struct tally *operators;	/* operator -> outbound bytes */
-	struct tally *senders;		/* home host -> bytes leaving the EU */
-	struct tally *services;		/* remote end -> bytes leaving the EU */
-};
 
 struct pipeline {
 	const struct config *cfg;
@@ -49,27 +35,12 @@ struct pipeline {
 	struct output *metrics_out;
 	struct record_context rctx;
 	struct stats stats;
-	struct summary sum;
+	struct report *report;
 	uint64_t clock_ns;
 	uint64_t next_metrics_ns;
 	struct geo_engine *engine;	/* current; flows hold their own refs */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
-
-static int proto_slot(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_NUM_TCP:
-		return 0;
-	case IPPROTO_NUM_UDP:
-		return 1;
-	case IPPROTO_NUM_ICMP:
-	case IPPROTO_NUM_ICMPV6:
-		return 2;
-	default:
-		return 3;
-	}
-}
 
 static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
 {
@@ -82,73 +53,16 @@ static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
 	}
 }
 
-/* Bytes sent by the home end of a flow (CONTRACT.md section 2). */
-static uint64_t home_bytes_out(const struct flow *f)
-{
-	switch (flow_direction_of(f)) {
-	case FLOW_DIR_OUTBOUND:
-		return f->side[0].bytes;
-	case FLOW_DIR_INBOUND:
-		return f->side[1].bytes;
-	case FLOW_DIR_INTERNAL:
-		return f->side[0].bytes + f->side[1].bytes;
-	default:
-		return 0;
-	}
-}
-
-static int worse_verdict(int a, int b)
-{
-	return (int)verdict_worst((enum verdict)a, (enum verdict)b);
-}
-
-/* Where an ended flow's data went, for the summary. */
-static void summarise(struct pipeline *pl, const struct flow *f,
-		      const struct geo_result *r)
-{
-	struct summary *sm = &pl->sum;
-	uint64_t out = home_bytes_out(f);
-	int rs = flow_remote_side(f);
-	char addr[GEO_ADDR_STRLEN], key[TALLY_KEY_MAX];
-	struct geo_addr a;
-
-	sm->flows_by_verdict[r->verdict]++;
-	sm->out_by_verdict[r->verdict] += out;
-	if (rs < 0)
-		return;
-	tally_add(sm->countries, r->country[0] ? r->country : "(unknown)",
-		  NULL, out, f->side[rs].bytes, r->verdict, worse_verdict);
-	if (r->operator_name && *r->operator_name)
-		tally_add(sm->operators, r->operator_name, r->controller, out,
-			  f->side[rs].bytes, r->verdict, worse_verdict);
-	if (r->verdict != VERDICT_ADEQUATE && r->verdict != VERDICT_THIRD_COUNTRY)
-		return;
-	flow_side_addr(f, rs == 0 ? 1 : 0, &a);
-	tally_add(sm->senders, geo_addr_format(&a, addr, sizeof(addr)), NULL,
-		  out, 0, r->verdict, worse_verdict);
-	flow_side_addr(f, rs, &a);
-	geo_addr_format(&a, addr, sizeof(addr));
-	snprintf(key, sizeof(key), "%s%s%s", addr, r->operator_name ? " " : "",
-		 r->operator_name ? r->operator_name : "");
-	tally_add(sm->services, key, r->country, out, 0, r->verdict,
-		  worse_verdict);
-}
-
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct pipeline *pl = ctx;
-	int slot = proto_slot(f->key.proto);
 	struct geo_result r;
 	bool classified = flow_verdict_result(f, &r);
 
 	if (classified && !f->rule)
 		flow_verdict_match(f, &r, NULL);
-	if (why != FLOW_END_ACTIVE_TIMEOUT) {
-		pl->sum.flows_by_proto[slot]++;
-		pl->sum.bytes_by_proto[slot] += f->side[0].bytes + f->side[1].bytes;
-		if (classified)
-			summarise(pl, f, &r);
-	}
+	if (why != FLOW_END_ACTIVE_TIMEOUT)
+		report_flow_end(pl->report, f, classified ? &r : NULL);
 	if (pl->flow_out) {
 		json_t *rec = record_flow(&pl->rctx, f, why);
 
@@ -186,10 +100,12 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->flow_out = setup->flows;
 	pl->metrics_out = setup->metrics;
 	pl->rctx = setup->rctx;
-	pl->sum.countries = tally_new(SUMMARY_ROWS);
-	pl->sum.operators = tally_new(SUMMARY_ROWS);
-	pl->sum.senders = tally_new(SUMMARY_ROWS);
-	pl->sum.services = tally_new(SUMMARY_ROWS);
+	pl->report = report_new();
+	if (!pl->report) {
+		snprintf(err, errlen, "out of memory");
+		free(pl);
+		return NULL;
+	}
 	if (setup->engine)
 		pipeline_set_engine(pl, setup->engine);
 
@@ -225,10 +141,7 @@ void pipeline_free(struct pipeline *pl)
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
 	pipeline_set_engine(pl, NULL);
-	tally_free(pl->sum.countries);
-	tally_free(pl->sum.operators);
-	tally_free(pl->sum.senders);
-	tally_free(pl->sum.services);
+	report_free(pl->report);
 	free(pl);
 }
 
@@ -365,10 +278,7 @@ void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
 		clock_advance(pl, cp->ts_ns);
 	else if (cp->ts_ns < pl->clock_ns)
 		pl->stats.ts_backwards++;
-	if (!pl->sum.first_ns || cp->ts_ns < pl->sum.first_ns)
-		pl->sum.first_ns = cp->ts_ns;
-	if (cp->ts_ns > pl->sum.last_ns)
-		pl->sum.last_ns = cp->ts_ns;
+	report_packet_time(pl->report, cp->ts_ns);
 
 	pl->stats.packets_read++;
 	pl->stats.frame_bytes += cp->wirelen;
@@ -408,127 +318,13 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 	stats_refresh(pl);
 }
 
-static void human_bytes(uint64_t b, char *buf, size_t len)
-{
-	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
-	double v = (double)b;
-	int u = 0;
-
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", b);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-}
-
-static void print_top(FILE *out, const char *title, struct tally *t,
-		      bool show_in, bool with_verdict)
-{
-	size_t n;
-	struct tally_row *rows = tally_sorted(t, &n);
-	char b[32];
-
-	if (!rows || n == 0) {
-		free(rows);
-		return;
-	}
-	fprintf(out, "\n%s\n", title);
-	for (size_t i = 0; i < n && i < SUMMARY_TOP; i++) {
-		human_bytes(rows[i].bytes_out, b, sizeof(b));
-		fprintf(out, "  %-44s %10s  %5" PRIu64 " flows", rows[i].key, b,
-			rows[i].flows);
-		if (rows[i].extra[0])
-			fprintf(out, "  %s", rows[i].extra);
-		if (with_verdict && rows[i].verdict >= 0)
-			fprintf(out, "  %s",
-				verdict_name((enum verdict)rows[i].verdict));
-		(void)show_in;
-		fputc('\n', out);
-	}
-	if (n > SUMMARY_TOP)
-		fprintf(out, "  ... %zu more\n", n - SUMMARY_TOP);
-	free(rows);
-}
-
-/* "Where the data went": outbound bytes per verdict, in display order
- * (CONTRACT.md section 2), leaving-the-EU beside EU-hosted-foreign and
- * unknown, never folded together. */
-static void print_verdicts(struct pipeline *pl, FILE *out)
-{
-	const struct summary *sm = &pl->sum;
-	uint64_t total = 0, leaving;
-	char b[32];
-
-	for (int v = 0; v < VERDICT_COUNT; v++)
-		total += sm->out_by_verdict[v];
-	fprintf(out, "\nWhere the data went (bytes sent by home hosts):\n");
-	for (int v = 0; v < VERDICT_COUNT; v++) {
-		human_bytes(sm->out_by_verdict[v], b, sizeof(b));
-		fprintf(out, "  %-20s %10s %6.1f%%  %5" PRIu64 " flows\n",
-			verdict_name((enum verdict)v), b,
-			total ? 100.0 * (double)sm->out_by_verdict[v] / (double)total
-			      : 0.0,
-			sm->flows_by_verdict[v]);
-	}
-	leaving = sm->out_by_verdict[VERDICT_ADEQUATE] +
-		  sm->out_by_verdict[VERDICT_THIRD_COUNTRY];
-	human_bytes(leaving, b, sizeof(b));
-	fprintf(out, "Leaving the EU: %s (%.1f%%)", b,
-		total ? 100.0 * (double)leaving / (double)total : 0.0);
-	human_bytes(sm->out_by_verdict[VERDICT_EU_FOREIGN_CONTROL], b, sizeof(b));
-	fprintf(out, "; EU-hosted, foreign-controlled: %s", b);
-	human_bytes(sm->out_by_verdict[VERDICT_UNKNOWN], b, sizeof(b));
-	fprintf(out, "; unknown: %s\n", b);
-	print_top(out, "Top destination countries:", sm->countries, false, true);
-	print_top(out, "Top operators (controlling jurisdiction):", sm->operators,
-		  false, true);
-	print_top(out, "Internal hosts sending most data out of the EU:",
-		  sm->senders, false, true);
-	print_top(out, "Remote services receiving it:", sm->services, false, true);
-}
-
 void pipeline_print_summary(struct pipeline *pl, FILE *out)
 {
-	static const char *const names[] = {"TCP", "UDP", "ICMP", "other"};
-	const struct stats *s = pipeline_stats(pl);
-	char t0[TIMEFMT_LEN], t1[TIMEFMT_LEN], b[32];
-	uint64_t flows = 0;
+	report_print_summary(pl->report, pipeline_stats(pl), pl->engine != NULL,
+			     out);
+}
 
-	human_bytes(s->frame_bytes, b, sizeof(b));
-	fprintf(out, "Packets: %" PRIu64 " (%s)", s->packets_read, b);
-	if (s->packets_read)
-		fprintf(out, ", %s to %s",
-			timefmt_rfc3339(pl->sum.first_ns, t0),
-			timefmt_rfc3339(pl->sum.last_ns, t1));
-	fputc('\n', out);
-	for (int i = 0; i < 4; i++)
-		flows += pl->sum.flows_by_proto[i];
-	fprintf(out, "Flows:   %" PRIu64, flows);
-	for (int i = 0; i < 4; i++) {
-		if (!pl->sum.flows_by_proto[i])
-			continue;
-		human_bytes(pl->sum.bytes_by_proto[i], b, sizeof(b));
-		fprintf(out, "  %s %" PRIu64 " (%s)", names[i],
-			pl->sum.flows_by_proto[i], b);
-	}
-	fputc('\n', out);
-	if (s->flow_memcap_evictions)
-		fprintf(out, "Evicted: %" PRIu64 " flows at --flow-memcap\n",
-			s->flow_memcap_evictions);
-	if (s->packets_malformed) {
-		fprintf(out, "Malformed: %" PRIu64, s->packets_malformed);
-		for (int a = 1; a < ANOMALY_COUNT; a++)
-			if (s->anomaly[a])
-				fprintf(out, "  %s %" PRIu64,
-					decode_anomaly_name((enum decode_anomaly)a),
-					s->anomaly[a]);
-		fputc('\n', out);
-	}
-	if (s->packets_non_ip)
-		fprintf(out, "Not IP:  %" PRIu64 " frames\n", s->packets_non_ip);
-	if (pl->engine)
-		print_verdicts(pl, out);
+struct report *pipeline_report(struct pipeline *pl)
+{
+	return pl->report;
 }

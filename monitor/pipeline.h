@@ -60,4 +60,7 @@ const struct stats *pipeline_stats(struct pipeline *pl);
 /* The human summary of a replay (to stdout or stderr). */
 void pipeline_print_summary(struct pipeline *pl, FILE *out);
 
+/* The run's report (for --report). */
+struct report *pipeline_report(struct pipeline *pl);
+
 #endif
