@@ -54,7 +54,7 @@ build/san/tests/%: tests/unit/%.c $(SAN_LIB)
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(WARN) -MMD -MP -o $@ $< $(SAN_LIB) \
 		$(SAN_LDFLAGS) $(LIBS) -lcmocka
 
-build/tools/%: tests/tools/%.c
+build/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O2 -g $(WARN) -o $@ $< $(LIBS)
 
@@ -64,6 +64,18 @@ test: build/san/bergerie $(UNIT_BIN) $(TOOL_BIN)
 	tests/run-all.sh
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Regenerates the project's own captures in pcaps/ (committed).
+pcaps: build/tools/pcapgen
+	scripts/make-pcaps.sh
+
+# Replay benchmark against a bare libpcap read loop (not part of the tests).
+bench: bergerie build/tools/benchgen build/tools/bare_loop
+	scripts/bench.sh
+
+# Regenerates geo/asn-check.csv from the pinned ASN data.
+geo-extract:
+	scripts/geo-extract.sh
 
 clean:
 	rm -rf build bergerie
