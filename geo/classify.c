@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "classify.h"
+
+#include <stddef.h>
 #include "cloud_ranges.h"
 #include "geoip.h"
 #include "json_file.h"
@@ -122,7 +124,11 @@ struct geo_engine *geo_engine_load(const struct geo_config *cfg, char *err,
 		if (e->cloud == NULL)
 			goto out;
 	}
-	e->cache = geo_cache_new(sizeof(struct geo_result), cfg->cache_memcap);
+	/* The cache keeps everything but the reason, the struct's last and
+	 * largest field: the reason is text for people, built only when a
+	 * record or an explanation needs it (geo_engine_reason). */
+	e->cache = geo_cache_new(offsetof(struct geo_result, reason),
+				 cfg->cache_memcap);
 	if (e->cache == NULL) {
 		snprintf(err, errlen, "out of memory for the geo cache");
 		goto out;
@@ -508,16 +514,29 @@ static void compute(const struct geo_engine *e, const struct geo_addr *a,
 			}
 		}
 	}
+}
+
+void geo_engine_classify_fast(struct geo_engine *e, const struct geo_addr *a,
+			      struct geo_result *out)
+{
+	if (!geo_cache_get(e->cache, a, out)) {
+		compute(e, a, out);
+		geo_cache_put(e->cache, a, out);
+	}
+	out->reason[0] = '\0';
+}
+
+void geo_engine_reason(const struct geo_engine *e, const struct geo_addr *a,
+		       struct geo_result *r)
+{
 	build_reason(e, a, r);
 }
 
 void geo_engine_classify(struct geo_engine *e, const struct geo_addr *a,
 			 struct geo_result *out)
 {
-	if (geo_cache_get(e->cache, a, out))
-		return;
-	compute(e, a, out);
-	geo_cache_put(e->cache, a, out);
+	geo_engine_classify_fast(e, a, out);
+	build_reason(e, a, out);
 }
 
 bool geo_engine_is_home(const struct geo_engine *e, const struct geo_addr *a)

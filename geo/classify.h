@@ -116,6 +116,17 @@ void geo_engine_unref(struct geo_engine *e);
 void geo_engine_classify(struct geo_engine *e, const struct geo_addr *a,
 			 struct geo_result *out);
 
+/*
+ * The same without the reason (out->reason is ""): the packet path's
+ * version, since the reason is text for people and costs more than the
+ * rest of a cached classification. geo_engine_reason() adds it later from
+ * the same result (a is the address that was classified).
+ */
+void geo_engine_classify_fast(struct geo_engine *e, const struct geo_addr *a,
+			      struct geo_result *out);
+void geo_engine_reason(const struct geo_engine *e, const struct geo_addr *a,
+		       struct geo_result *r);
+
 /* In a home network and not in a declared site (mapped/NAT64 unwrapped). */
 bool geo_engine_is_home(const struct geo_engine *e, const struct geo_addr *a);
 

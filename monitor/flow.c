@@ -5,6 +5,8 @@
 
 #include "flow.h"
 
+#include "community_id.h"
+
 const char *flow_end_reason_name(enum flow_end_reason r)
 {
 	/* The words of bergerie.flow.end_reason (CONTRACT.md section 1). */
@@ -39,4 +41,20 @@ void flow_tuple_of(const struct flow *f, struct flow_tuple *out)
 	}
 	out->family = k->family;
 	out->proto = k->proto;
+}
+
+void flow_community_id_ensure(struct flow *f)
+{
+	struct flow_tuple tup;
+
+	if (f->cid_valid)
+		return;
+	flow_tuple_of(f, &tup);
+	if (tup.proto == IPPROTO_NUM_ICMP || tup.proto == IPPROTO_NUM_ICMPV6) {
+		/* The spec hashes type and code, not the echo id. */
+		tup.sport = f->icmp_type;
+		tup.dport = f->icmp_code;
+	}
+	community_id_hash(&tup, 0, f->community_id);
+	f->cid_valid = true;
 }

@@ -97,7 +97,9 @@ struct flow {
 	uint64_t active_mark_ns;	/* start, or the last interim record */
 	struct flow *active_prev, *active_next;	/* ordered by active_mark_ns */
 	uint64_t seq;			/* creation sequence, for stable order */
-	uint8_t community_id[20];	/* SHA-1 of the Community ID v1 input */
+	uint8_t community_id[20];	/* SHA-1 of the Community ID v1 input,
+					 * valid once cid_valid */
+	bool cid_valid;
 	uint8_t icmp_type, icmp_code;	/* of the first packet */
 	enum tunnel_type tunnel;
 	bool has_vni;
@@ -135,6 +137,11 @@ enum flow_direction {
  * types); records write no ports for them (use icmp_type/icmp_code).
  */
 void flow_tuple_of(const struct flow *f, struct flow_tuple *out);
+
+/* Computes f->community_id if not done yet (seed 0; ICMP hashes the first
+ * packet's type and code, as the spec wants). Done lazily because a SHA-1
+ * per new flow is a large share of the packet path's cost. */
+void flow_community_id_ensure(struct flow *f);
 
 /*
  * True when the packet flow_table_packet() just counted was the flow's

@@ -63,7 +63,7 @@ static void classify_remote(const struct flow *f, struct geo_engine *e,
 	int side = flow_remote_side(f);
 
 	flow_side_addr(f, side < 0 ? 0 : side, &a);
-	geo_engine_classify(e, &a, r);
+	geo_engine_classify_fast(e, &a, r);
 	if (side < 0)	/* both ends home: the traffic never left */
 		r->verdict = VERDICT_LOCAL;
 }
@@ -90,6 +90,17 @@ void flow_verdict_update(struct flow *f, struct geo_engine *e)
 	classify_remote(f, e, &r);
 	f->verdict = (uint8_t)r.verdict;
 	f->classified = true;
+}
+
+void flow_verdict_reason(const struct flow *f, struct geo_result *r)
+{
+	struct geo_addr a;
+	int side = flow_remote_side(f);
+
+	if (!f->engine)
+		return;
+	flow_side_addr(f, side < 0 ? 0 : side, &a);
+	geo_engine_reason(f->engine, &a, r);
 }
 
 bool flow_verdict_result(const struct flow *f, struct geo_result *out)

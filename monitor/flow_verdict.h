@@ -34,6 +34,9 @@ void flow_verdict_update(struct flow *f, struct geo_engine *e);
  * flow the result is the initiator's, which is home (verdict local). */
 bool flow_verdict_result(const struct flow *f, struct geo_result *out);
 
+/* Fills r->reason (results from the packet path come without it). */
+void flow_verdict_reason(const struct flow *f, struct geo_result *r);
+
 /* Matches the policy (first rule wins) and stores the rule in f->rule. */
 const struct policy_rule *flow_verdict_match(struct flow *f,
 					     const struct geo_result *r,

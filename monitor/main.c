@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
+#include "writer.h"
 
 enum {
 	EXIT_OK = 0,
@@ -220,6 +222,7 @@ int main(int argc, char **argv)
 	enum capture_open_error why;
 	struct pipeline_setup ps;
 	struct pipeline *pl;
+	struct writer *writer;
 	struct capture_packet cp;
 	struct capture_stats cs;
 	enum flow_end_reason end = FLOW_END_END_OF_INPUT;
@@ -318,6 +321,11 @@ int main(int argc, char **argv)
 	ps.rctx.ninputs = (uint16_t)capture_input_count(cap);
 	random_seed(ps.seed);
 	ps.engine = engine;
+	/* 4096 jobs: a few MB, enough to ride out a slow disk for a moment. */
+	writer = writer_new(4096, capture_is_live(cap));
+	if (!writer)
+		die_usage("cannot start the output thread");
+	ps.writer = writer;
 	pl = pipeline_new(&ps, err, sizeof(err));
 	if (!pl)
 		die_usage("%s", err);
@@ -341,6 +349,8 @@ int main(int argc, char **argv)
 		}
 		if (reopen_requested) {
 			reopen_requested = 0;
+			/* Everything queued goes to the old file first. */
+			writer_sync(writer);
 			if (flows && !output_reopen(flows, err, sizeof(err)))
 				fprintf(stderr, "bergerie: --flows: %s\n", err);
 			if (metrics && !output_reopen(metrics, err, sizeof(err)))
@@ -366,6 +376,17 @@ int main(int argc, char **argv)
 	if (cfg.stats && !cfg.quiet)
 		stats_print(pipeline_stats(pl), stderr);
 
+	{
+		uint64_t wus = writer_stop(writer);
+		struct rusage ru;
+
+		if (cfg.verbose && !cfg.quiet && getrusage(RUSAGE_THREAD, &ru) == 0)
+			fprintf(stderr, "cpu: packet thread %.3f s, output thread %.3f s\n",
+				(double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+					(double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+				(double)wus / 1e6);
+	}
+	writer_free(writer);
 	close_output(flows, &status);
 	close_output(metrics, &status);
 	pipeline_free(pl);

@@ -14,6 +14,7 @@
 #include "pipeline.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "frag_table.h"
 #include "packet.h"
 #include "timefmt.h"
+#include "writer.h"
 
 enum { FRAG_TIMEOUT_S = 30 };
 
@@ -39,18 +41,58 @@ struct pipeline {
 	uint64_t clock_ns;
 	uint64_t next_metrics_ns;
 	struct geo_engine *engine;	/* current; flows hold their own refs */
+	struct writer *writer;
+	_Atomic uint64_t records_written;	/* counted on the writer thread */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
+/* Serialises rec and queues the line for out (writer thread). */
 static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
 {
 	char *line = json_dumps(rec, JSON_COMPACT);
 
-	if (line) {
-		if (output_write(out, line, strlen(line)))
-			pl->stats.records_written++;
-		free(line);
-	}
+	if (line)
+		writer_line(pl->writer, out, line, &pl->records_written);
+}
+
+/*
+ * A flow record is built on the writer thread from a copy of the flow and
+ * of its remote end's classification, so JSON costs the packet path
+ * nothing but the copy. The job holds its own reference on the engine the
+ * classification's strings point into.
+ */
+struct flow_job {
+	struct flow f;
+	struct geo_result r;
+	uint8_t why;
+	bool classified;
+};
+
+_Static_assert(sizeof(struct flow_job) <= WRITER_JOB_DATA,
+	       "a flow job must fit in a writer slot");
+
+static void flow_job_run(void *ctx, void *data, size_t len)
+{
+	struct pipeline *pl = ctx;
+	struct flow_job *j = data;
+	json_t *rec;
+	char *line;
+
+	(void)len;
+	flow_community_id_ensure(&j->f);
+	rec = record_flow(&pl->rctx, &j->f, (enum flow_end_reason)j->why);
+	if (j->classified)
+		flow_verdict_reason(&j->f, &j->r);
+	if (j->classified)
+		record_add_jurisdiction(rec, &j->f, &j->r,
+					geo_engine_policy_hash(j->f.engine));
+	line = json_dumps(rec, JSON_COMPACT);
+	if (line && output_write(pl->flow_out, line, strlen(line)))
+		atomic_fetch_add(&pl->records_written, 1);
+	free(line);
+	json_decref(rec);
+	if (j->f.engine)
+		geo_engine_unref(j->f.engine);
 }
 
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
@@ -64,13 +106,21 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	if (why != FLOW_END_ACTIVE_TIMEOUT)
 		report_flow_end(pl->report, f, classified ? &r : NULL);
 	if (pl->flow_out) {
-		json_t *rec = record_flow(&pl->rctx, f, why);
+		struct flow_job j;
 
+		j.f = *f;
+		j.f.names = NULL;	/* the writer must not follow it */
 		if (classified)
-			record_add_jurisdiction(rec, f, &r,
-						geo_engine_policy_hash(f->engine));
-		write_json(pl, pl->flow_out, rec);
-		json_decref(rec);
+			memcpy(&j.r, &r, offsetof(struct geo_result, reason));
+		j.why = (uint8_t)why;
+		j.classified = classified;
+		if (j.f.engine)
+			geo_engine_ref(j.f.engine);
+		if (!writer_submit(pl->writer, flow_job_run, pl, &j, sizeof(j))) {
+			pl->stats.records_dropped++;
+			if (j.f.engine)
+				geo_engine_unref(j.f.engine);
+		}
 	}
 	if (why != FLOW_END_ACTIVE_TIMEOUT)
 		flow_verdict_release(f);
@@ -100,6 +150,7 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->flow_out = setup->flows;
 	pl->metrics_out = setup->metrics;
 	pl->rctx = setup->rctx;
+	pl->writer = setup->writer;
 	pl->report = report_new();
 	if (!pl->report) {
 		snprintf(err, errlen, "out of memory");
@@ -160,6 +211,7 @@ static void stats_refresh(struct pipeline *pl)
 	pl->stats.flows_active = fs.flows_active;
 	pl->stats.frag_orphans = gs.frag_orphans;
 	pl->stats.frag_memcap_evictions = gs.frag_memcap_evictions;
+	pl->stats.records_written = atomic_load(&pl->records_written);
 }
 
 const struct stats *pipeline_stats(struct pipeline *pl)
@@ -308,8 +360,11 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 		     const struct capture_stats *cs)
 {
 	flow_table_flush(pl->flows, why);
+	/* The last statistics record counts every record before it. */
+	writer_sync(pl->writer);
 	if (pl->metrics_out)
 		pipeline_write_metrics(pl, cs);
+	writer_sync(pl->writer);
 	if (cs) {
 		pl->stats.pcap_received = cs->received;
 		pl->stats.pcap_dropped = cs->dropped;

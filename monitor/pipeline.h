@@ -28,6 +28,7 @@ struct pipeline_setup {
 	struct record_context rctx;
 	uint8_t seed[16];		/* hash key, random per process */
 	struct geo_engine *engine;	/* NULL: no jurisdiction engine */
+	struct writer *writer;		/* output thread; NULL: write inline */
 };
 
 struct pipeline;

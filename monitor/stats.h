@@ -31,6 +31,7 @@
 	X(frag_orphans, "later fragments whose first fragment was not seen") \
 	X(frag_memcap_evictions, "fragment entries evicted at the cap")     \
 	X(records_written, "JSON records written")                         \
+	X(records_dropped, "records dropped: output queue full (live)")     \
 	X(pcap_received, "packets the kernel received (live)")              \
 	X(pcap_dropped, "packets the kernel dropped: buffer full (live)")   \
 	X(pcap_if_dropped, "packets the interface dropped (live)")

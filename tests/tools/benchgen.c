@@ -84,31 +84,47 @@ struct bench {
 	uint8_t fill[1500];
 };
 
+/*
+ * Servers come from a fixed pool, the popular ones far more often (the
+ * square of a uniform draw): real egress traffic talks to many fewer
+ * remote addresses than it opens flows, which is what a look-up cache is
+ * for. Each pool index maps to one address inside one of the prefixes.
+ */
+enum { SERVER_POOL = 20000 };
+
+static uint64_t server_pick(struct bench *b)
+{
+	uint64_t u = rng_below(&b->rng, SERVER_POOL);
+
+	return (u * u / SERVER_POOL) * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+}
+
 static void flow_new(struct bench *b, struct bflow *f, double mean)
 {
 	uint32_t span;
+	uint64_t sv = server_pick(b);
 
 	memset(f, 0, sizeof(*f));
 	f->live = true;
 	f->tcp = rng_below(&b->rng, 10) < 7;
 	if (rng_below(&b->rng, 5) == 0) {
-		const uint16_t *p6 = pfx6[rng_below(&b->rng, sizeof(pfx6) /
-							      sizeof(pfx6[0]))];
+		const uint16_t *p6 = pfx6[(sv >> 40) % (sizeof(pfx6) /
+							sizeof(pfx6[0]))];
 		uint64_t r = rng_next(&b->rng);
 
 		f->c = addr6(0xfd00, 0x10, 0, (uint16_t)rng_below(&b->rng, 64),
 			     0, 0, (uint16_t)(r >> 48), (uint16_t)(r >> 32));
-		f->s = addr6(p6[0], p6[1], (uint16_t)r, (uint16_t)(r >> 16),
-			     0, 0, 0, (uint16_t)(1 + rng_below(&b->rng, 4096)));
+		f->s = addr6(p6[0], p6[1], (uint16_t)sv, (uint16_t)(sv >> 16),
+			     0, 0, 0, (uint16_t)(1 + (sv >> 24) % 4096));
 	} else {
-		const uint8_t *p4 = pfx4[rng_below(&b->rng, sizeof(pfx4) /
-							     sizeof(pfx4[0]))];
+		const uint8_t *p4 = pfx4[(sv >> 40) % (sizeof(pfx4) /
+						       sizeof(pfx4[0]))];
 		uint32_t r = (uint32_t)rng_next(&b->rng);
 
 		f->c = addr4u(0x0a000000u | (r & 0xffff00u) |
 			      (1 + rng_below(&b->rng, 254)));
-		f->s = addr4(p4[0], p4[1], (uint8_t)(r >> 24),
-			     (uint8_t)(1 + rng_below(&b->rng, 254)));
+		f->s = addr4(p4[0], p4[1], (uint8_t)(sv >> 24),
+			     (uint8_t)(1 + (sv >> 8) % 254));
 	}
 	f->cp = (uint16_t)(32768 + rng_below(&b->rng, 28000));
 	if (f->tcp)

@@ -513,9 +513,10 @@ static void test_cache_clock_keeps_hot(void **state)
 
 static void test_engine_cache_counts(void **state)
 {
-	/* Room for two results: a third address evicts. */
+	/* Room for two results (the cache keeps them without the reason):
+	 * a third address evicts. */
 	struct geo_engine *e = load(model_policy, true, true,
-				    2 * (sizeof(struct geo_result) + 64));
+				    2 * (offsetof(struct geo_result, reason) + 64));
 	struct geo_engine_info gi;
 	struct geo_addr a = A("35.180.0.10"), b = A("8.8.8.8"),
 			c = A("81.2.69.160");

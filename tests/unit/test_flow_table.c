@@ -139,8 +139,11 @@ static struct flow_table_stats stats(const struct flow_table *t)
 	return s;
 }
 
-static void id_string(const struct flow *f, char out[COMMUNITY_ID_STRLEN])
+static void id_string(struct flow *f, char out[COMMUNITY_ID_STRLEN])
 {
+	/* Computed on demand since the table stopped paying a SHA-1 per new
+	 * flow; the value must be the same as ever. */
+	flow_community_id_ensure(f);
 	community_id_format(f->community_id, out);
 }
 
