@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "flow_table.h"
 #include "flow_verdict.h"
+#include "json_line.h"
 #include "report.h"
 #include "frag_table.h"
 #include "packet.h"
@@ -43,6 +44,7 @@ struct pipeline {
 	struct geo_engine *engine;	/* current; flows hold their own refs */
 	struct writer *writer;
 	_Atomic uint64_t records_written;	/* counted on the writer thread */
+	struct json_line line;			/* the writer thread's buffer */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -76,7 +78,6 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 	struct pipeline *pl = ctx;
 	struct flow_job *j = data;
 	json_t *rec;
-	char *line;
 
 	(void)len;
 	flow_community_id_ensure(&j->f);
@@ -86,10 +87,9 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 	if (j->classified)
 		record_add_jurisdiction(rec, &j->f, &j->r,
 					geo_engine_policy_hash(j->f.engine));
-	line = json_dumps(rec, JSON_COMPACT);
-	if (line && output_write(pl->flow_out, line, strlen(line)))
+	if (json_line_dump(&pl->line, rec) &&
+	    output_write(pl->flow_out, pl->line.buf, pl->line.len))
 		atomic_fetch_add(&pl->records_written, 1);
-	free(line);
 	json_decref(rec);
 	if (j->f.engine)
 		geo_engine_unref(j->f.engine);
@@ -193,6 +193,7 @@ void pipeline_free(struct pipeline *pl)
 	frag_table_free(pl->frags);
 	pipeline_set_engine(pl, NULL);
 	report_free(pl->report);
+	json_line_fini(&pl->line);
 	free(pl);
 }
 

@@ -1,0 +1,173 @@
+/*
+ * json_line.c: a compact JSON writer over jansson's tree.
+ *
+ * jansson's own dumper formats every integer with snprintf and calls back
+ * per token; a flow record has some fifty values. Here integers are
+ * converted by hand and text is appended to one growing buffer.
+ */
+#include "json_line.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void json_line_init(struct json_line *jl)
+{
+	jl->buf = NULL;
+	jl->len = jl->cap = 0;
+}
+
+void json_line_fini(struct json_line *jl)
+{
+	free(jl->buf);
+	json_line_init(jl);
+}
+
+static bool reserve(struct json_line *jl, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (jl->len + more + 1 <= jl->cap)
+		return true;
+	cap = jl->cap ? jl->cap : 1024;
+	while (cap < jl->len + more + 1)
+		cap *= 2;
+	p = realloc(jl->buf, cap);
+	if (!p)
+		return false;
+	jl->buf = p;
+	jl->cap = cap;
+	return true;
+}
+
+static bool put(struct json_line *jl, const char *s, size_t n)
+{
+	if (!reserve(jl, n))
+		return false;
+	memcpy(jl->buf + jl->len, s, n);
+	jl->len += n;
+	return true;
+}
+
+static bool put_int(struct json_line *jl, json_int_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return put(jl, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* As jansson escapes by default: '"', '\\', and bytes below 0x20 (the
+ * usual short forms for \b \f \n \r \t, \u00XX for the rest). */
+static bool put_string(struct json_line *jl, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+
+	if (!put(jl, "\"", 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (!put(jl, s + start, i - start))
+			return false;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+			break;
+		}
+		if (!put(jl, esc, elen))
+			return false;
+		start = i + 1;
+	}
+	return put(jl, s + start, n - start) && put(jl, "\"", 1);
+}
+
+static bool dump(struct json_line *jl, json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *val;
+		bool first = true;
+
+		if (!put(jl, "{", 1))
+			return false;
+		json_object_foreach(v, key, val) {
+			if (!first && !put(jl, ",", 1))
+				return false;
+			first = false;
+			if (!put_string(jl, key, strlen(key)) || !put(jl, ":", 1) ||
+			    !dump(jl, val))
+				return false;
+		}
+		return put(jl, "}", 1);
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *val;
+
+		if (!put(jl, "[", 1))
+			return false;
+		json_array_foreach(v, i, val) {
+			if (i && !put(jl, ",", 1))
+				return false;
+			if (!dump(jl, val))
+				return false;
+		}
+		return put(jl, "]", 1);
+	}
+	case JSON_STRING:
+		return put_string(jl, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return put_int(jl, json_integer_value(v));
+	case JSON_REAL: {
+		char tmp[32];
+		int n = snprintf(tmp, sizeof(tmp), "%.17g", json_real_value(v));
+
+		return n > 0 && put(jl, tmp, (size_t)n);
+	}
+	case JSON_TRUE:
+		return put(jl, "true", 4);
+	case JSON_FALSE:
+		return put(jl, "false", 5);
+	case JSON_NULL:
+		return put(jl, "null", 4);
+	}
+	return false;
+}
+
+bool json_line_dump(struct json_line *jl, json_t *v)
+{
+	jl->len = 0;
+	if (!dump(jl, v))
+		return false;
+	jl->buf[jl->len] = '\0';
+	return true;
+}
