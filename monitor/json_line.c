@@ -70,7 +70,7 @@ static bool put_int(struct json_line *jl, json_int_t v)
  * usual short forms for \b \f \n \r \t, \u00XX for the rest). */
 static bool put_string(struct json_line *jl, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";	/* as jansson */
 	size_t start = 0;
 
 	if (!put(jl, "\"", 1))
