@@ -748,6 +748,13 @@ void flow_table_count(struct flow_table *t, struct flow *f, int side,
 	lru_touch(t, f);
 }
 
+/* How a flow in the closing class ended: RST wins over FIN. */
+static enum flow_end_reason closed_reason(const struct flow *f)
+{
+	return ((f->side[0].tcp_flags | f->side[1].tcp_flags) & TCPF_RST)
+		       ? FLOW_END_RST : FLOW_END_FIN;
+}
+
 void flow_table_advance(struct flow_table *t, uint64_t now_ns)
 {
 	uint64_t now;
@@ -761,13 +768,8 @@ void flow_table_advance(struct flow_table *t, uint64_t now_ns)
 
 		while ((f = t->lru[c].head) &&
 		       f->lru_ns + t->timeout_ns[c] <= now) {
-			enum flow_end_reason why = FLOW_END_IDLE_TIMEOUT;
-
-			if (c == TC_TCP_CLOSING)
-				why = ((f->side[0].tcp_flags |
-					f->side[1].tcp_flags) & TCPF_RST) ?
-					      FLOW_END_RST : FLOW_END_FIN;
-			flow_detach(t, f, why);
+			flow_detach(t, f, c == TC_TCP_CLOSING ? closed_reason(f)
+							      : FLOW_END_IDLE_TIMEOUT);
 		}
 	}
 
@@ -789,11 +791,19 @@ void flow_table_advance(struct flow_table *t, uint64_t now_ns)
 		batch_emit(t);
 }
 
+/*
+ * Ends every flow. A TCP flow already closed (FIN both ways or RST) and
+ * only lingering for stray segments ended the way it closed, whatever
+ * stopped the run: its record says fin or rst, not end_of_input.
+ */
 void flow_table_flush(struct flow_table *t, enum flow_end_reason why)
 {
 	for (unsigned c = 0; c < TC_COUNT; c++)
 		while (t->lru[c].head)
-			flow_detach(t, t->lru[c].head, why);
+			flow_detach(t, t->lru[c].head,
+				    c == TC_TCP_CLOSING
+					    ? closed_reason(t->lru[c].head)
+					    : why);
 	if (t->nbatch)
 		batch_emit(t);
 }
