@@ -342,6 +342,10 @@ int main(int argc, char **argv)
 			pipeline_idle(pl, wall_ns());
 		} else if (st == CAPTURE_END) {
 			break;
+		} else if (stop_requested) {
+			/* A read interrupted by SIGINT/SIGTERM (a pipe on
+			 * standard input): a shutdown, not a capture error. */
+			break;
 		} else {
 			fprintf(stderr, "bergerie: %s\n", capture_error(cap));
 			status = EXIT_CAPTURE;
