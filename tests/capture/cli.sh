@@ -3,7 +3,7 @@
 # (CONTRACT.md section 4), one-line errors naming the file, standard input,
 # several files as one stream, reproducible output, SIGTERM flushing.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/capture/common.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

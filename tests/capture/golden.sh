@@ -5,7 +5,7 @@
 # by field (tests/tools/jsoncmp.c). tests/update-golden.sh NAME regenerates
 # one pair after a reviewed change.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/capture/common.sh
 cmp=build/tools/jsoncmp
 tmp=$(mktemp -d)

@@ -3,7 +3,7 @@
 # a test client sends to 127.0.0.1 (traffic stays on this machine), keeps
 # its clock moving on the idle link, and flushes its flows on SIGTERM.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/capture/common.sh
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -5,7 +5,7 @@
 # error (a file libpcap rejects, an unsupported link type); never a crash,
 # a hang or a sanitizer report.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/capture/common.sh
 corpus=${BERGERIE_CORPUS:-../shared/pcaps/public}
 if [ ! -d "$corpus" ]; then
