@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Sourced by the capture tests: the sanitizer binary and the fixture GeoIP
 # databases (built by tests/fixtures/build-fixtures.sh; tests never use the
 # downloaded data).
