@@ -170,6 +170,7 @@ enum tls_status tls_parse_records(const uint8_t *p, size_t len, bool final,
 {
 	struct cursor c;
 	size_t have = 0;
+	bool full = false;	/* scratch full: no more can be joined */
 	uint16_t rlen;
 	enum tls_status st;
 
@@ -215,11 +216,11 @@ enum tls_status tls_parse_records(const uint8_t *p, size_t len, bool final,
 		take = cursor_remaining(&c) < rlen ? cursor_remaining(&c) : rlen;
 		if (take > scratch_len - have) {
 			take = scratch_len - have;
-			final = true;
+			full = true;
 		}
 		memcpy(scratch + have, cursor_bytes(&c, take), take);
 		have += take;
-		if (final || take < rlen)
+		if (full || take < rlen)
 			break;
 		/* Enough for the whole message? Then stop joining. */
 		if (have >= TLS_HS_HEADER &&
@@ -227,6 +228,6 @@ enum tls_status tls_parse_records(const uint8_t *p, size_t len, bool final,
 		     scratch[3]) + TLS_HS_HEADER <= have)
 			break;
 	}
-	st = tls_parse_handshake(scratch, have, final, out);
+	st = tls_parse_handshake(scratch, have, final || full, out);
 	return st;
 }
