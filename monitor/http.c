@@ -73,7 +73,8 @@ static bool request_prefix_ok(const uint8_t *p, size_t n)
 	if (p[i] != ' ')
 		return false;
 	for (i++; i < n; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f)
+		if ((p[i] < 0x20 && !(p[i] == '\r' && i == n - 1)) ||
+		    p[i] == 0x7f)
 			return false;	/* no controls in target or version */
 	return true;
 }
