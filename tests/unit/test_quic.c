@@ -471,7 +471,8 @@ static void test_hostile_headers(void **state)
 	(void)state;
 	assert_non_null(qf);
 	/* DCID length 21 (over 20): not read. */
-	l = seal(QUIC_V1, rfc_dcid, 8, 0, f, crypto_frame(f, 0, hello, hl), d);
+	n = crypto_frame(f, 0, hello, hl);
+	l = seal(QUIC_V1, rfc_dcid, 8, 0, f, n, d);
 	memcpy(bad, d, l);
 	bad[5] = 21;
 	assert_false(quic_is_initial(bad, l));
