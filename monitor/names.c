@@ -533,7 +533,9 @@ bool names_packet(struct names *n, struct flow *f, int side,
 	if (!fn && flow_is_new(f))
 		became = name_from_dns(n, f, now_ns);
 
-	if (!l->has_ports || is_dns_flow(l) ||
+	if (!l->has_ports)
+		return became;	/* a later fragment: no header to place it */
+	if (is_dns_flow(l) ||
 	    (l->t.proto != IPPROTO_NUM_TCP && l->t.proto != IPPROTO_NUM_UDP)) {
 		fn_finish(n, f);
 		if (!f->names)
