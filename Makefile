@@ -77,5 +77,12 @@ bench: bergerie build/tools/benchgen build/tools/bare_loop
 geo-extract:
 	scripts/geo-extract.sh
 
+# Static analysis: cppcheck, then clang-tidy with the checks in .clang-tidy.
+lint:
+	cppcheck --enable=warning,performance,portability --inline-suppr -q \
+		--error-exitcode=1 -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
+		monitor geo ui
+	clang-tidy -quiet $(SRC) -- $(CPPFLAGS)
+
 clean:
 	rm -rf build bergerie
