@@ -533,10 +533,12 @@ bool names_packet(struct names *n, struct flow *f, int side,
 	if (!fn && flow_is_new(f))
 		became = name_from_dns(n, f, now_ns);
 
-	if (!l->has_ports)
-		return became;	/* a later fragment: no header to place it */
-	if (is_dns_flow(l) ||
-	    (l->t.proto != IPPROTO_NUM_TCP && l->t.proto != IPPROTO_NUM_UDP)) {
+	if (l->t.proto == IPPROTO_NUM_TCP || l->t.proto == IPPROTO_NUM_UDP) {
+		if (!l->has_ports)
+			return became;	/* a later fragment: nothing to place */
+	}
+	if ((l->t.proto != IPPROTO_NUM_TCP && l->t.proto != IPPROTO_NUM_UDP) ||
+	    is_dns_flow(l)) {
 		fn_finish(n, f);
 		if (!f->names)
 			f->names = &nothing;
