@@ -51,6 +51,8 @@ struct config {
 	const char *policy_path;
 	const char *cloud_ranges_dir;
 	uint64_t geo_cache_memcap;
+	uint64_t names_memcap;		/* server-name state and reassembly */
+	uint64_t dns_cache_memcap;
 	bool no_geoip;			/* run without GeoIP databases */
 	bool json;			/* explain: JSON lines */
 

@@ -22,6 +22,8 @@
 
 #include "flow_table.h"
 #include "frag_table.h"
+#include "dns_cache.h"
+#include "names.h"
 
 #define DEFAULT_CONFIG_PATH "/etc/bergerie/bergerie.conf"
 
@@ -119,6 +121,10 @@ static const struct option_def option_table[] = {
 	 "folder of cloud providers' published IP range files"},
 	{"geo-cache-memcap", 0, OPT_SIZE, "SIZE", OFF(geo_cache_memcap), 0,
 	 "memory for the address classification cache"},
+	{"names-memcap", 0, OPT_SIZE, "SIZE", OFF(names_memcap), 0,
+	 "memory for server-name state (ClientHello reassembly, QUIC Initials)"},
+	{"dns-cache-memcap", 0, OPT_SIZE, "SIZE", OFF(dns_cache_memcap), 0,
+	 "memory for the passive DNS cache (answers to names)"},
 	{"no-geoip", 0, OPT_FLAG, NULL, OFF(no_geoip), 0,
 	 "run without GeoIP databases (remote ends are 'unknown')"},
 	{"json", 0, OPT_FLAG, NULL, OFF(json), 0,
@@ -190,6 +196,8 @@ void options_defaults(struct config *cfg)
 	cfg->flow_memcap = flow_table_default_memcap();
 	cfg->frag_memcap = frag_table_default_memcap();
 	cfg->geo_cache_memcap = 16u << 20;
+	cfg->names_memcap = NAMES_DEFAULT_MEMCAP;
+	cfg->dns_cache_memcap = DNS_CACHE_DEFAULT_MEMCAP;
 	cfg->stats_interval = 60;
 }
 

@@ -22,6 +22,7 @@
 #include "flow_table.h"
 #include "flow_verdict.h"
 #include "json_line.h"
+#include "names.h"
 #include "report.h"
 #include "frag_table.h"
 #include "packet.h"
@@ -45,6 +46,7 @@ struct pipeline {
 	struct writer *writer;
 	_Atomic uint64_t records_written;	/* counted on the writer thread */
 	struct json_line line;			/* the writer thread's buffer */
+	struct names *names;			/* server names per flow */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -68,7 +70,22 @@ struct flow_job {
 	struct geo_result r;
 	uint8_t why;
 	bool classified;
+	bool ech;
+	uint8_t name_source;		/* enum name_source */
+	char name[NAME_MAX_LEN + 1];	/* "" when none */
+	char dns_name[NAME_MAX_LEN + 1];
+	char sni[NAME_MAX_LEN + 1];
 };
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n > NAME_MAX_LEN)
+		n = NAME_MAX_LEN;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
 
 _Static_assert(sizeof(struct flow_job) <= WRITER_JOB_DATA,
 	       "a flow job must fit in a writer slot");
@@ -87,6 +104,17 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 	if (j->classified)
 		record_add_jurisdiction(rec, &j->f, &j->r,
 					geo_engine_policy_hash(j->f.engine));
+	if (j->name[0] || j->sni[0]) {
+		struct record_names rn = {
+			.name = j->name[0] ? j->name : NULL,
+			.source = name_source_name((enum name_source)j->name_source),
+			.dns_name = j->dns_name[0] ? j->dns_name : NULL,
+			.sni = j->sni[0] ? j->sni : NULL,
+			.ech = j->ech,
+		};
+
+		record_add_names(rec, &rn);
+	}
 	if (json_line_dump(&pl->line, rec) &&
 	    output_write(pl->flow_out, pl->line.buf, pl->line.len))
 		atomic_fetch_add(&pl->records_written, 1);
@@ -100,9 +128,11 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	struct pipeline *pl = ctx;
 	struct geo_result r;
 	bool classified = flow_verdict_result(f, &r);
+	enum name_source src = NAME_SRC_NONE;
+	const char *name = names_flow_name(f, &src);
 
 	if (classified && !f->rule)
-		flow_verdict_match(f, &r, NULL);
+		flow_verdict_match(f, &r, name);
 	if (why != FLOW_END_ACTIVE_TIMEOUT)
 		report_flow_end(pl->report, f, classified ? &r : NULL);
 	if (pl->flow_out) {
@@ -114,6 +144,11 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 			memcpy(&j.r, &r, offsetof(struct geo_result, reason));
 		j.why = (uint8_t)why;
 		j.classified = classified;
+		j.name_source = (uint8_t)src;
+		copy_name(j.name, name);
+		copy_name(j.dns_name, names_flow_dns_name(f));
+		copy_name(j.sni, names_flow_sni(f));
+		j.ech = names_flow_ech(f);
 		if (j.f.engine)
 			geo_engine_ref(j.f.engine);
 		if (!writer_submit(pl->writer, flow_job_run, pl, &j, sizeof(j))) {
@@ -122,8 +157,10 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 				geo_engine_unref(j.f.engine);
 		}
 	}
-	if (why != FLOW_END_ACTIVE_TIMEOUT)
+	if (why != FLOW_END_ACTIVE_TIMEOUT) {
 		flow_verdict_release(f);
+		names_flow_release(pl->names, f);
+	}
 }
 
 void pipeline_set_engine(struct pipeline *pl, struct geo_engine *e)
@@ -151,9 +188,20 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->metrics_out = setup->metrics;
 	pl->rctx = setup->rctx;
 	pl->writer = setup->writer;
+	{
+		struct names_config nc;
+
+		memset(&nc, 0, sizeof(nc));
+		nc.dns_cache_memcap = cfg->dns_cache_memcap;
+		nc.names_memcap = cfg->names_memcap;
+		memcpy(nc.seed, setup->seed, sizeof(nc.seed));
+		pl->names = names_new(&nc);
+	}
 	pl->report = report_new();
-	if (!pl->report) {
+	if (!pl->report || !pl->names) {
 		snprintf(err, errlen, "out of memory");
+		report_free(pl->report);
+		names_free(pl->names);
 		free(pl);
 		return NULL;
 	}
@@ -193,6 +241,7 @@ void pipeline_free(struct pipeline *pl)
 	frag_table_free(pl->frags);
 	pipeline_set_engine(pl, NULL);
 	report_free(pl->report);
+	names_free(pl->names);
 	json_line_fini(&pl->line);
 	free(pl);
 }
@@ -213,6 +262,14 @@ static void stats_refresh(struct pipeline *pl)
 	pl->stats.frag_orphans = gs.frag_orphans;
 	pl->stats.frag_memcap_evictions = gs.frag_memcap_evictions;
 	pl->stats.records_written = atomic_load(&pl->records_written);
+	{
+		struct names_stats ns;
+
+		names_stats(pl->names, &ns);
+#define X(field, help) pl->stats.field = ns.field;
+		NAMES_COUNTERS(X)
+#undef X
+	}
 }
 
 const struct stats *pipeline_stats(struct pipeline *pl)
@@ -313,6 +370,10 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 		return;
 	}
 	flow_verdict_update(f, pl->engine);
+	/* The server name, from DNS answers seen before or the flow's own
+	 * first bytes. True when it became known with this packet: the alert
+	 * decision (CONTRACT.md section 7) can then be taken. */
+	(void)names_packet(pl->names, f, side, l, pl->clock_ns);
 	if (i > 0 && flow_is_new(f)) {
 		/* A new inner flow: remember the tunnel it came through. */
 		const struct pkt_layer *outer = &pkt->layer[i - 1];

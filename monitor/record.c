@@ -300,3 +300,22 @@ void record_add_jurisdiction(json_t *rec, const struct flow *f,
 		json_object_set_new(bg, "policy",
 				    json_pack("{s:s}", "hash", policy_hash));
 }
+
+void record_add_names(json_t *rec, const struct record_names *n)
+{
+	json_t *bg = json_object_get(rec, "bergerie");
+
+	if (n->name) {
+		json_object_set_new(json_object_get(rec, "destination"), "domain",
+				    json_string(n->name));
+		json_object_set_new(bg, "name_source", json_string(n->source));
+	}
+	if (n->dns_name)
+		json_object_set_new(bg, "dns_name", json_string(n->dns_name));
+	if (n->sni)
+		json_object_set_new(rec, "tls",
+				    json_pack("{s:{s:s}}", "client", "server_name",
+					      n->sni));
+	if (n->ech)
+		json_object_set_new(bg, "tls", json_pack("{s:b}", "ech", 1));
+}

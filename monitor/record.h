@@ -45,6 +45,17 @@ json_t *record_flow(const struct record_context *ctx, const struct flow *f,
 
 struct geo_result;
 
+/* The flow's server name, as the names module found it. */
+struct record_names {
+	const char *name;		/* destination.domain, NULL: none */
+	const char *source;		/* "dns", "sni", "http", "quic" */
+	const char *dns_name;		/* bergerie.dns_name when it differs */
+	const char *sni;		/* tls.client.server_name */
+	bool ech;			/* bergerie.tls.ech */
+};
+
+void record_add_names(json_t *rec, const struct record_names *n);
+
 /*
  * Adds the jurisdiction fields of a classified flow: network.direction,
  * the remote end's geo and AS fields on whichever object it is, and

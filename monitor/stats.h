@@ -12,7 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alerts.h"
+#include "names.h"
 #include "packet.h"
+#include "syslog.h"
 
 #define STATS_COUNTERS(X)                                                   \
 	X(packets_read, "packets read from the capture")                    \
@@ -34,7 +37,12 @@
 	X(records_dropped, "records dropped: output queue full (live)")     \
 	X(pcap_received, "packets the kernel received (live)")              \
 	X(pcap_dropped, "packets the kernel dropped: buffer full (live)")   \
-	X(pcap_if_dropped, "packets the interface dropped (live)")
+	X(pcap_if_dropped, "packets the interface dropped (live)")        \
+	NAMES_COUNTERS(X)                                                   \
+	X(flows_flagged, "flows the policy flagged at their alert decision") \
+	X(flows_fail_on, "flagged flows with a --fail-on verdict")          \
+	ALERTS_COUNTERS(X)                                                  \
+	SYSLOG_COUNTERS(X)
 
 struct stats {
 #define X(name, help) uint64_t name;

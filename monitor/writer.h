@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { WRITER_JOB_DATA = 1536 };
+enum { WRITER_JOB_DATA = 2304 };
 
 struct writer_job;
 
