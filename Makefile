@@ -73,6 +73,10 @@ pcaps: build/tools/pcapgen
 bench: bergerie build/tools/benchgen build/tools/bare_loop
 	scripts/bench.sh
 
+# Regenerates the committed tshark peer tables in tests/peers/ (needs tshark).
+peers: bergerie
+	scripts/peers.sh
+
 # Regenerates geo/asn-check.csv from the pinned ASN data.
 geo-extract:
 	scripts/geo-extract.sh

@@ -65,9 +65,14 @@ static void install_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: poll() must return so the loop sees the flag. */
+	/* SIGINT and SIGTERM without SA_RESTART: a blocking read (a pipe on
+	 * standard input) must return so the loop sees the stop. SIGHUP and
+	 * SIGUSR1 with it: they must not break a read; they are handled after
+	 * the next packet, or at the next idle tick live (poll() returns on
+	 * any signal). */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -185,6 +190,29 @@ static struct geo_engine *load_engine(const struct config *cfg, char *err,
 	gc.cloud_ranges_dir = cfg->cloud_ranges_dir;
 	gc.cache_memcap = cfg->geo_cache_memcap;
 	return geo_engine_load(&gc, err, errlen);
+}
+
+/*
+ * SIGHUP: loads the policy and the databases again. The new engine
+ * applies to every flow from its next packet on; flows keep the engine
+ * that classified them until then. A file that does not load is reported
+ * and the engine in force stays.
+ */
+static void reload_engine(const struct config *cfg, struct pipeline *pl)
+{
+	char err[1024];
+	struct geo_engine *e = load_engine(cfg, err, sizeof(err));
+
+	if (!e) {
+		fprintf(stderr, "bergerie: reload refused, keeping the policy "
+			"and databases in force: %s\n", err);
+		return;
+	}
+	pipeline_set_engine(pl, e);
+	geo_engine_unref(e);	/* the pipeline holds its own reference */
+	if (cfg->verbose && !cfg->quiet)
+		fprintf(stderr, "bergerie: reloaded policy %s\n",
+			geo_engine_policy_hash(e));
 }
 
 /* bergerie explain [--json] [options] ADDRESS... */
@@ -359,6 +387,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bergerie: --flows: %s\n", err);
 			if (metrics && !output_reopen(metrics, err, sizeof(err)))
 				fprintf(stderr, "bergerie: --metrics: %s\n", err);
+			reload_engine(&cfg, pl);
 		}
 		if (metrics_requested) {
 			metrics_requested = 0;

@@ -8,7 +8,7 @@
 # (malformed counters not listed must be absent or 0).
 #   tests/capture/hand-counts.sh [CASE...]
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/capture/common.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
