@@ -406,6 +406,17 @@ int main(int argc, char **argv)
 
 		pipeline_print_summary(pl, out);
 	}
+	if (!cfg.quiet) {
+		/* Data older than 90 days at the time of the traffic (the
+		 * capture's in a replay) deserves a word (CONTRACT.md 6). */
+		char warn[512];
+		time_t now = capture_is_live(cap)
+				     ? time(NULL)
+				     : (time_t)(pipeline_clock(pl) / 1000000000ull);
+
+		if (geo_engine_stale_warning(engine, now, warn, sizeof(warn)))
+			fprintf(stderr, "bergerie: warning: %s\n", warn);
+	}
 	if (cfg.stats && !cfg.quiet)
 		stats_print(pipeline_stats(pl), stderr);
 

@@ -445,3 +445,8 @@ struct report *pipeline_report(struct pipeline *pl)
 {
 	return pl->report;
 }
+
+uint64_t pipeline_clock(const struct pipeline *pl)
+{
+	return pl->clock_ns;
+}

@@ -29,6 +29,9 @@ struct pipeline_setup {
 	uint8_t seed[16];		/* hash key, random per process */
 	struct geo_engine *engine;	/* NULL: no jurisdiction engine */
 	struct writer *writer;		/* output thread; NULL: write inline */
+	struct output *alerts;		/* --alerts, NULL: none */
+	struct syslog *syslog;		/* --syslog, NULL: none */
+	uint32_t fail_on;		/* --fail-on: bit (1 << verdict) */
 };
 
 struct pipeline;
@@ -51,6 +54,9 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 /* Writes a statistics record now (SIGUSR1). */
 void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs);
 
+/* The packet clock: the latest packet time seen, ns since the epoch. */
+uint64_t pipeline_clock(const struct pipeline *pl);
+
 /* Makes e the engine for every flow from its next packet on (SIGHUP
  * reload); the pipeline takes a reference and drops the old one. */
 void pipeline_set_engine(struct pipeline *pl, struct geo_engine *e);
@@ -63,5 +69,12 @@ void pipeline_print_summary(struct pipeline *pl, FILE *out);
 
 /* The run's report (for --report). */
 struct report *pipeline_report(struct pipeline *pl);
+
+/* Writes the --report JSON document (after pipeline_finish). False on a
+ * write error. */
+bool pipeline_write_report(struct pipeline *pl, FILE *out);
+
+/* Flows the policy flagged with a --fail-on verdict (exit status 1). */
+uint64_t pipeline_fail_on_count(struct pipeline *pl);
 
 #endif
