@@ -14,6 +14,9 @@
 
 enum { CONFIG_MAX_INPUTS = 64 };
 
+/* --alert-rate not given: 1,000 live, no cap in replay (CONTRACT.md 7). */
+#define CONFIG_ALERT_RATE_AUTO UINT64_MAX
+
 struct config {
 	/* Inputs */
 	const char *read_files[CONFIG_MAX_INPUTS];	/* -r, in order */
@@ -32,6 +35,13 @@ struct config {
 	/* Outputs */
 	const char *flows_path;		/* --flows, "-" = stdout */
 	const char *metrics_path;	/* --metrics */
+	const char *alerts_path;	/* --alerts, "-" = stdout */
+	const char *syslog_url;		/* --syslog */
+	const char *syslog_facility;	/* --syslog-facility, NULL: user */
+	uint32_t alert_window;		/* seconds of packet time; 0: no folding */
+	uint64_t alert_rate;		/* a second; CONFIG_ALERT_RATE_AUTO */
+	const char *report_path;	/* --report, "-" = stdout */
+	const char *fail_on;		/* --fail-on VERDICT[,VERDICT...] */
 	bool stats;			/* --stats: counters on stderr at the end */
 	uint32_t stats_interval;	/* seconds of packet time */
 	const char *observer_name;	/* --observer-name */

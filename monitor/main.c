@@ -4,8 +4,9 @@
  *   options -> outputs -> capture -> pipeline (per packet) -> summary
  *
  * Exit statuses (CONTRACT.md section 4): 0 success, also after SIGINT or
- * SIGTERM; 2 usage, configuration, policy or database error (nothing was
- * started); 3 capture error, after flushing what was produced.
+ * SIGTERM; 1 --fail-on matched (wins over a signal's 0); 2 usage,
+ * configuration, policy or database error (nothing was started); 3 capture
+ * or output error, after flushing what was produced (wins over 1).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
+#include "syslog.h"
 #include "writer.h"
 
 enum {
@@ -172,6 +174,36 @@ static void close_output(struct output *o, int *status)
 	}
 }
 
+static bool is_stdout(const char *path)
+{
+	return path && strcmp(path, "-") == 0;
+}
+
+/* --fail-on VERDICT[,VERDICT...] as a mask of (1 << verdict). */
+static uint32_t parse_fail_on(const char *list)
+{
+	uint32_t mask = 0;
+	char buf[256], *save = NULL;
+
+	if (!list)
+		return 0;
+	if (strlen(list) >= sizeof(buf))
+		die_usage("--fail-on: list too long");
+	memcpy(buf, list, strlen(list) + 1);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		enum verdict v;
+
+		if (!verdict_parse(w, &v))
+			die_usage("--fail-on: '%s' is not a verdict (local, eu, "
+				  "eu_foreign_control, adequate, third_country, "
+				  "unknown)", w);
+		mask |= 1u << v;
+	}
+	if (!mask)
+		die_usage("--fail-on: give one or more verdicts");
+	return mask;
+}
+
 /* Loads the jurisdiction engine from the configured or default files.
  * NULL with err set (a usage-class error: exit 2). */
 static struct geo_engine *load_engine(const struct config *cfg, char *err,
@@ -244,7 +276,11 @@ int main(int argc, char **argv)
 	enum options_result r;
 	bool explain = argc > 1 && strcmp(argv[1], "explain") == 0;
 	struct geo_engine *engine;
-	struct output *flows, *metrics;
+	struct output *flows, *metrics, *alerts;
+	struct syslog *syslog = NULL;
+	FILE *report = NULL;
+	uint32_t fail_on;
+	int facility = SYSLOG_DEFAULT_FACILITY;
 	struct capture_config cc;
 	struct capture *cap;
 	enum capture_open_error why;
@@ -300,12 +336,17 @@ int main(int argc, char **argv)
 		default_observer_name(host, obs, sizeof(obs));
 	}
 
-	if ((cfg.flows_path && strcmp(cfg.flows_path, "-") == 0) +
-	    (cfg.metrics_path && strcmp(cfg.metrics_path, "-") == 0) > 1)
+	if (is_stdout(cfg.flows_path) + is_stdout(cfg.metrics_path) +
+	    is_stdout(cfg.alerts_path) + is_stdout(cfg.report_path) > 1)
 		die_usage("standard output carries one stream: give files to "
 			  "the others");
-	json_on_stdout = (cfg.flows_path && strcmp(cfg.flows_path, "-") == 0) ||
-			 (cfg.metrics_path && strcmp(cfg.metrics_path, "-") == 0);
+	json_on_stdout = is_stdout(cfg.flows_path) || is_stdout(cfg.metrics_path) ||
+			 is_stdout(cfg.alerts_path) || is_stdout(cfg.report_path);
+	fail_on = parse_fail_on(cfg.fail_on);
+	if (cfg.syslog_facility &&
+	    !syslog_parse_facility(cfg.syslog_facility, &facility))
+		die_usage("--syslog-facility '%s': use a name (user, daemon, "
+			  "local0-7, ...) or 0-23", cfg.syslog_facility);
 
 	memset(&cc, 0, sizeof(cc));
 	cc.files = cfg.read_files;
@@ -336,11 +377,28 @@ int main(int argc, char **argv)
 
 	flows = open_output(cfg.flows_path, "--flows");
 	metrics = open_output(cfg.metrics_path, "--metrics");
+	alerts = open_output(cfg.alerts_path, "--alerts");
+	if (cfg.syslog_url) {
+		syslog = syslog_open(cfg.syslog_url, facility, host, err,
+				     sizeof(err));
+		if (!syslog)
+			die_usage("--syslog: %s", err);
+	}
+	if (cfg.report_path) {
+		report = is_stdout(cfg.report_path) ? stdout
+						    : fopen(cfg.report_path, "w");
+		if (!report)
+			die_usage("--report: %s: %s", cfg.report_path,
+				  strerror(errno));
+	}
 
 	memset(&ps, 0, sizeof(ps));
 	ps.cfg = &cfg;
 	ps.flows = flows;
 	ps.metrics = metrics;
+	ps.alerts = alerts;
+	ps.syslog = syslog;
+	ps.fail_on = fail_on;
 	ps.rctx.observer_hostname = host;
 	ps.rctx.observer_name = obs;
 	ps.rctx.live = capture_is_live(cap);
@@ -387,6 +445,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bergerie: --flows: %s\n", err);
 			if (metrics && !output_reopen(metrics, err, sizeof(err)))
 				fprintf(stderr, "bergerie: --metrics: %s\n", err);
+			if (alerts && !output_reopen(alerts, err, sizeof(err)))
+				fprintf(stderr, "bergerie: --alerts: %s\n", err);
 			reload_engine(&cfg, pl);
 		}
 		if (metrics_requested) {
@@ -419,6 +479,19 @@ int main(int argc, char **argv)
 	}
 	if (cfg.stats && !cfg.quiet)
 		stats_print(pipeline_stats(pl), stderr);
+	if (report) {
+		if (!pipeline_write_report(pl, report)) {
+			fprintf(stderr, "bergerie: --report: %s: write error\n",
+				cfg.report_path);
+			status = EXIT_CAPTURE;
+		}
+		if (report != stdout && fclose(report) != 0 &&
+		    status == EXIT_OK) {
+			fprintf(stderr, "bergerie: --report: %s: %s\n",
+				cfg.report_path, strerror(errno));
+			status = EXIT_CAPTURE;
+		}
+	}
 
 	{
 		uint64_t wus = writer_stop(writer);
@@ -433,6 +506,12 @@ int main(int argc, char **argv)
 	writer_free(writer);
 	close_output(flows, &status);
 	close_output(metrics, &status);
+	close_output(alerts, &status);
+	/* After the writer: it was the one sending. */
+	syslog_close(syslog);
+	/* 1 wins over a signal's 0; 3 wins over 1 (CONTRACT.md section 4). */
+	if (status == EXIT_OK && pipeline_fail_on_count(pl) > 0)
+		status = EXIT_FAIL_ON;
 	pipeline_free(pl);
 	geo_engine_unref(engine);
 	capture_close(cap);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "flow_table.h"
 #include "frag_table.h"
 #include "dns_cache.h"
@@ -77,6 +78,20 @@ static const struct option_def option_table[] = {
 	 "append a JSON flow record per ended or interim flow (- is stdout)"},
 	{"metrics", 0, OPT_STRING, "FILE", OFF(metrics_path), 0,
 	 "append JSON statistics records (- is stdout)"},
+	{"alerts", 0, OPT_STRING, "FILE", OFF(alerts_path), 0,
+	 "append a JSON alert record per flow the policy flags (- is stdout)"},
+	{"alert-window", 0, OPT_SECONDS, "SECONDS", OFF(alert_window), 0,
+	 "fold repeats of an alert (host, remote, rule) this long (default 60; 0 off)"},
+	{"alert-rate", 0, OPT_U64, "N", OFF(alert_rate), 0,
+	 "at most N alerts a second of packet time (default 1000 live, none in replay)"},
+	{"syslog", 0, OPT_STRING, "URL", OFF(syslog_url), 0,
+	 "also send alerts to syslog: udp://HOST:PORT, tcp://HOST:PORT, unix:PATH"},
+	{"syslog-facility", 0, OPT_STRING, "NAME", OFF(syslog_facility), 0,
+	 "syslog facility of alerts: user (default), daemon, local0-7, ..."},
+	{"report", 0, OPT_STRING, "FILE", OFF(report_path), 0,
+	 "write a JSON report for auditors at the end (- is stdout)"},
+	{"fail-on", 0, OPT_STRING, "VERDICT,...", OFF(fail_on), 0,
+	 "exit 1 when the policy flagged a flow with one of these verdicts"},
 	{"stats-interval", 0, OPT_SECONDS, "SECONDS", OFF(stats_interval), 0,
 	 "write a statistics record every SECONDS of packet time (default 60)"},
 	{"stats", 0, OPT_FLAG, NULL, OFF(stats), 0,
@@ -199,6 +214,8 @@ void options_defaults(struct config *cfg)
 	cfg->names_memcap = NAMES_DEFAULT_MEMCAP;
 	cfg->dns_cache_memcap = DNS_CACHE_DEFAULT_MEMCAP;
 	cfg->stats_interval = 60;
+	cfg->alert_window = ALERTS_DEFAULT_WINDOW;
+	cfg->alert_rate = CONFIG_ALERT_RATE_AUTO;
 }
 
 bool options_parse_size(const char *s, uint64_t *out)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "decode.h"
 #include "flow_table.h"
 #include "flow_verdict.h"
@@ -28,8 +29,15 @@
 #include "packet.h"
 #include "timefmt.h"
 #include "writer.h"
+#include "geo/policy.h"
 
 enum { FRAG_TIMEOUT_S = 30 };
+
+/* The alert decision point (CONTRACT.md section 7). */
+enum {
+	DECIDE_CLIENT_PAYLOAD_PACKETS = 10,
+};
+#define DECIDE_AFTER_NS (5ull * 1000000000ull)
 
 struct pipeline {
 	const struct config *cfg;
@@ -47,6 +55,9 @@ struct pipeline {
 	_Atomic uint64_t records_written;	/* counted on the writer thread */
 	struct json_line line;			/* the writer thread's buffer */
 	struct names *names;			/* server names per flow */
+	struct alerts *alerts;
+	struct syslog *syslog;			/* for its counters */
+	uint32_t fail_on;			/* bit (1 << verdict) */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -123,14 +134,53 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 		geo_engine_unref(j->f.engine);
 }
 
+/*
+ * The alert decision, once per flow (CONTRACT.md section 7): when the
+ * flow's server name becomes known (name_known: names_packet() says so, a
+ * DNS name at the first packet included), after the client's first
+ * DECIDE_CLIENT_PAYLOAD_PACKETS payload packets or DECIDE_AFTER_NS of
+ * packet time, or at the flow's end (at_end), whichever comes first; so a
+ * rule allowing a server name can still spare the flow. The policy's
+ * first matching rule is kept in f->rule; a flag raises one alert.
+ */
+static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
+			 bool at_end)
+{
+	struct geo_result r;
+	const struct policy_rule *rule;
+	const char *name;
+
+	if (f->decided)
+		return;
+	if (!at_end && !name_known &&
+	    f->client_payload_packets < DECIDE_CLIENT_PAYLOAD_PACKETS &&
+	    f->last_ns - f->start_ns < DECIDE_AFTER_NS)
+		return;
+	f->decided = true;
+	if (!flow_verdict_result(f, &r))
+		return;
+	name = names_flow_name(f, NULL);
+	rule = flow_verdict_match(f, &r, name);
+	if (!rule || rule->action != POLICY_FLAG)
+		return;
+	pl->stats.flows_flagged++;
+	report_flow_flagged(pl->report, r.verdict);
+	if (pl->fail_on & (1u << r.verdict))
+		pl->stats.flows_fail_on++;
+	alerts_raise(pl->alerts, f, &r, rule, name, pl->clock_ns);
+}
+
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct pipeline *pl = ctx;
 	struct geo_result r;
 	bool classified = flow_verdict_result(f, &r);
 	enum name_source src = NAME_SRC_NONE;
-	const char *name = names_flow_name(f, &src);
+	const char *name;
 
+	alert_decide(pl, f, false, why != FLOW_END_ACTIVE_TIMEOUT);
+	name = names_flow_name(f, &src);
+	/* A reload since the decision: the record names the rule in force. */
 	if (classified && !f->rule)
 		flow_verdict_match(f, &r, name);
 	if (why != FLOW_END_ACTIVE_TIMEOUT)
@@ -188,6 +238,23 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->metrics_out = setup->metrics;
 	pl->rctx = setup->rctx;
 	pl->writer = setup->writer;
+	pl->syslog = setup->syslog;
+	pl->fail_on = setup->fail_on;
+	{
+		struct alerts_config ac;
+
+		memset(&ac, 0, sizeof(ac));
+		ac.window_s = cfg->alert_window;
+		ac.rate = cfg->alert_rate;
+		if (ac.rate == CONFIG_ALERT_RATE_AUTO)
+			ac.rate = setup->rctx.live ? ALERTS_DEFAULT_RATE_LIVE : 0;
+		ac.out = setup->alerts;
+		ac.syslog = setup->syslog;
+		ac.writer = setup->writer;
+		ac.rctx = &pl->rctx;
+		memcpy(ac.seed, setup->seed, sizeof(ac.seed));
+		pl->alerts = alerts_new(&ac);
+	}
 	{
 		struct names_config nc;
 
@@ -198,10 +265,11 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 		pl->names = names_new(&nc);
 	}
 	pl->report = report_new();
-	if (!pl->report || !pl->names) {
+	if (!pl->report || !pl->names || !pl->alerts) {
 		snprintf(err, errlen, "out of memory");
 		report_free(pl->report);
 		names_free(pl->names);
+		alerts_free(pl->alerts);
 		free(pl);
 		return NULL;
 	}
@@ -242,6 +310,7 @@ void pipeline_free(struct pipeline *pl)
 	pipeline_set_engine(pl, NULL);
 	report_free(pl->report);
 	names_free(pl->names);
+	alerts_free(pl->alerts);
 	json_line_fini(&pl->line);
 	free(pl);
 }
@@ -262,6 +331,19 @@ static void stats_refresh(struct pipeline *pl)
 	pl->stats.frag_orphans = gs.frag_orphans;
 	pl->stats.frag_memcap_evictions = gs.frag_memcap_evictions;
 	pl->stats.records_written = atomic_load(&pl->records_written);
+	{
+		struct alerts_stats as;
+		struct syslog_stats ss;
+
+		alerts_stats(pl->alerts, &as);
+#define X(field, help) pl->stats.field = as.field;
+		ALERTS_COUNTERS(X)
+#undef X
+		syslog_stats(pl->syslog, &ss);
+#define X(field, help) pl->stats.field = ss.field;
+		SYSLOG_COUNTERS(X)
+#undef X
+	}
 	{
 		struct names_stats ns;
 
@@ -327,6 +409,7 @@ static void clock_advance(struct pipeline *pl, uint64_t now)
 
 	pl->clock_ns = now;
 	flow_table_advance(pl->flows, now);
+	alerts_advance(pl->alerts, now);
 	if (pl->metrics_out && interval) {
 		if (!pl->next_metrics_ns)
 			pl->next_metrics_ns = now + interval;
@@ -338,12 +421,33 @@ static void clock_advance(struct pipeline *pl, uint64_t now)
 }
 
 /* One IP layer of a packet into its flow. */
+/* What one layer of a packet did, for per-verdict totals (CONTRACT.md
+ * section 2: each packet counts once, under the winning verdict among
+ * the flows it belongs to). */
+struct layer_mark {
+	int verdict;		/* of the layer's flow; -1: none */
+	bool home_sent;		/* sent by a home end of that flow */
+};
+
+static void mark_layer(const struct flow *f, int sender,
+		       struct layer_mark *m)
+{
+	bool is_a = (sender == 0) == (f->initiator_is_a != 0);
+
+	m->verdict = f->classified ? f->verdict : -1;
+	m->home_sent = f->classified && (f->home & (is_a ? 1 : 2));
+}
+
 static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
-			  uint16_t input_index)
+			  uint16_t input_index, struct layer_mark *m)
 {
 	struct pkt_layer *l = &pkt->layer[i];
 	struct flow *f;
 	int side;
+	bool name_known;
+
+	m->verdict = -1;
+	m->home_sent = false;
 
 	if (l->fragment) {
 		if (l->first_fragment) {
@@ -361,6 +465,7 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 			flow_table_count(pl->flows, f, 1 - side, l->ip_bytes,
 					 pl->clock_ns);
 			pl->stats.icmp_errors_matched++;
+			mark_layer(f, 1 - side, m);
 			return;
 		}
 	}
@@ -373,7 +478,12 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 	/* The server name, from DNS answers seen before or the flow's own
 	 * first bytes. True when it became known with this packet: the alert
 	 * decision (CONTRACT.md section 7) can then be taken. */
-	(void)names_packet(pl->names, f, side, l, pl->clock_ns);
+	name_known = names_packet(pl->names, f, side, l, pl->clock_ns);
+	if (side == 0 && l->payload_len > 0 &&
+	    f->client_payload_packets < DECIDE_CLIENT_PAYLOAD_PACKETS)
+		f->client_payload_packets++;
+	alert_decide(pl, f, name_known, false);
+	mark_layer(f, side, m);
 	if (i > 0 && flow_is_new(f)) {
 		/* A new inner flow: remember the tunnel it came through. */
 		const struct pkt_layer *outer = &pkt->layer[i - 1];
@@ -387,6 +497,8 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
 {
 	struct packet *pkt = &pl->pkt;
+	int winner = -1;
+	bool home_sent = false;
 
 	if (cp->ts_ns > pl->clock_ns)
 		clock_advance(pl, cp->ts_ns);
@@ -408,8 +520,20 @@ void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
 	if (pkt->nlayers == 0)
 		return;
 	pl->stats.packets_decoded++;
-	for (int i = 0; i < pkt->nlayers; i++)
-		layer_to_flow(pl, pkt, i, cp->input_index);
+	for (int i = 0; i < pkt->nlayers; i++) {
+		struct layer_mark m;
+
+		layer_to_flow(pl, pkt, i, cp->input_index, &m);
+		if (i == 0)
+			home_sent = m.home_sent;
+		if (m.verdict >= 0 &&
+		    (winner < 0 || verdict_precedence((enum verdict)m.verdict) >
+					   verdict_precedence((enum verdict)winner)))
+			winner = m.verdict;
+	}
+	/* IP bytes of the outer layer, as on the wire. */
+	report_packet_verdict(pl->report, winner, pkt->layer[0].ip_bytes,
+			      home_sent);
 }
 
 void pipeline_idle(struct pipeline *pl, uint64_t wall_ns)
@@ -422,6 +546,7 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 		     const struct capture_stats *cs)
 {
 	flow_table_flush(pl->flows, why);
+	alerts_finish(pl->alerts, pl->clock_ns);
 	/* The last statistics record counts every record before it. */
 	writer_sync(pl->writer);
 	if (pl->metrics_out)
@@ -444,6 +569,25 @@ void pipeline_print_summary(struct pipeline *pl, FILE *out)
 struct report *pipeline_report(struct pipeline *pl)
 {
 	return pl->report;
+}
+
+bool pipeline_write_report(struct pipeline *pl, FILE *out)
+{
+	struct report_meta meta;
+	struct geo_engine_info info;
+
+	memset(&meta, 0, sizeof(meta));
+	meta.rctx = &pl->rctx;
+	if (pl->engine) {
+		geo_engine_info(pl->engine, &info);
+		meta.engine = &info;
+	}
+	return report_write_json(pl->report, pipeline_stats(pl), &meta, out);
+}
+
+uint64_t pipeline_fail_on_count(struct pipeline *pl)
+{
+	return pl->stats.flows_fail_on;
 }
 
 uint64_t pipeline_clock(const struct pipeline *pl)
