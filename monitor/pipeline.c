@@ -549,6 +549,8 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 	alerts_finish(pl->alerts, pl->clock_ns);
 	/* The last statistics record counts every record before it. */
 	writer_sync(pl->writer);
+	/* The writer is idle: what syslog could not deliver is known. */
+	syslog_drain(pl->syslog);
 	if (pl->metrics_out)
 		pipeline_write_metrics(pl, cs);
 	writer_sync(pl->writer);

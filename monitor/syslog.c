@@ -460,7 +460,7 @@ bool syslog_send(struct syslog *s, enum syslog_severity sev, uint64_t ts_ns,
 	return true;
 }
 
-void syslog_close(struct syslog *s)
+void syslog_drain(struct syslog *s)
 {
 	if (!s)
 		return;
@@ -477,9 +477,16 @@ void syslog_close(struct syslog *s)
 		/* What is left never reached the receiver whole. */
 		while (s->start < s->len)
 			drop_head(s);
-		if (s->fd >= 0)
-			shutdown(s->fd, SHUT_WR);
 	}
+}
+
+void syslog_close(struct syslog *s)
+{
+	if (!s)
+		return;
+	syslog_drain(s);
+	if (s->kind == T_TCP && s->fd >= 0)
+		shutdown(s->fd, SHUT_WR);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->backlog);

@@ -81,7 +81,14 @@ struct syslog *syslog_open(const char *url, int facility, const char *hostname,
 bool syslog_send(struct syslog *s, enum syslog_severity sev, uint64_t ts_ns,
 		 const char *msgid, const char *msg, size_t len);
 
-/* Drains the TCP backlog (bounded time), closes, frees. */
+/*
+ * Gives the TCP backlog up to SYSLOG_CLOSE_MS to reach the receiver and
+ * counts what is left as lost, so a last statistics record can tell. Call
+ * from the sending thread or while it is idle (after writer_sync()).
+ */
+void syslog_drain(struct syslog *s);
+
+/* Drains (as above), closes, frees. */
 void syslog_close(struct syslog *s);
 
 void syslog_stats(const struct syslog *s, struct syslog_stats *out);
