@@ -265,10 +265,11 @@ static void window_close(struct alerts *a, struct window *w, uint64_t end_ns)
 	if (w->folded && w->line) {
 		json_t *rec = json_loads(w->line, 0, NULL);
 		json_t *bg = rec ? json_object_get(rec, "bergerie") : NULL;
-		char t0[TIMEFMT_LEN], t1[TIMEFMT_LEN];
 		char *line = NULL;
 
 		if (bg) {
+			char t0[TIMEFMT_LEN], t1[TIMEFMT_LEN];
+
 			json_object_set_new(rec, "@timestamp",
 					    json_string(timefmt_rfc3339(end_ns, t1)));
 			json_object_set_new(

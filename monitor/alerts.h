@@ -65,7 +65,7 @@ struct alerts_config {
 
 /* Counters: name in statistics, help (monitor/stats.h copies them). */
 #define ALERTS_COUNTERS(X)                                                  \
-	X(alerts, "alert records queued (first alerts and window closings)") \
+	X(alerts, "alerts raised: first alerts and window closings")       \
 	X(alerts_folded, "alerts folded into an open dedup window")          \
 	X(alerts_suppressed, "alerts over --alert-rate, not written")        \
 	X(alerts_dropped, "alert records lost: output queue full (live)")    \

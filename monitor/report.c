@@ -302,7 +302,7 @@ void report_print_summary(const struct report *rp, const struct stats *s,
 
 /* --- The --report document ------------------------------------------ */
 
-static json_t *time_or_null(uint64_t ns)
+static json_t *time_json(uint64_t ns)
 {
 	char t[TIMEFMT_LEN];
 
@@ -385,21 +385,23 @@ static json_t *services_json(const struct tally *t)
 static json_t *database_json(const char *path, uint64_t epoch)
 {
 	json_t *o = json_object();
-	char t[TIMEFMT_LEN];
 
 	if (path)
 		json_object_set_new(o, "path", json_string(path));
-	if (epoch)
+	if (epoch) {
+		char t[TIMEFMT_LEN];
+
 		json_object_set_new(o, "build_date",
 				    json_string(timefmt_rfc3339(epoch * 1000000000ull,
 								t)));
+	}
 	return o;
 }
 
 bool report_write_json(const struct report *rp, const struct stats *s,
 		       const struct report_meta *m, FILE *out)
 {
-	json_t *doc = json_object(), *o, *v, *a;
+	json_t *doc = json_object(), *o, *v;
 	uint64_t total_out = 0, flows = 0;
 	const struct record_context *rc = m ? m->rctx : NULL;
 	const struct geo_engine_info *ei = m ? m->engine : NULL;
@@ -410,11 +412,12 @@ bool report_write_json(const struct report *rp, const struct stats *s,
 				      "bergerie data-residency report", "version",
 				      BERGERIE_VERSION));
 	if (rc) {
+		json_t *a = json_array();
+
 		json_object_set_new(doc, "observer",
 				    json_pack("{s:s,s:s}", "hostname",
 					      rc->observer_hostname, "name",
 					      rc->observer_name));
-		a = json_array();
 		for (uint16_t i = 0; i < rc->ninputs; i++)
 			json_array_append_new(a, json_string(rc->input_names[i]));
 		json_object_set_new(doc, "inputs",
@@ -425,8 +428,8 @@ bool report_write_json(const struct report *rp, const struct stats *s,
 
 	o = json_object();
 	if (s->packets_read) {
-		json_object_set_new(o, "start", time_or_null(rp->first_ns));
-		json_object_set_new(o, "end", time_or_null(rp->last_ns));
+		json_object_set_new(o, "start", time_json(rp->first_ns));
+		json_object_set_new(o, "end", time_json(rp->last_ns));
 		json_object_set_new(o, "duration_ns",
 				    json_integer((json_int_t)(rp->last_ns -
 							      rp->first_ns)));
