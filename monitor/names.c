@@ -25,6 +25,8 @@ enum {
 	FN_ECH = 0x10,
 	FN_QUIC = 0x20,		/* a QUIC flow: datagrams, not a stream */
 	FN_SEEN_DATA = 0x40,	/* max_end is set */
+	FN_DNS_TCP = 0x80,	/* a DNS-over-TCP flow: isn and max_end are
+				 * the server's stream and its next message */
 };
 
 struct names_reasm {
@@ -202,37 +204,13 @@ static void learn_message(struct names *n, const struct pkt_layer *l,
 	}
 }
 
-static void learn_dns(struct names *n, const struct pkt_layer *l,
-		      uint64_t now_ns)
-{
-	const uint8_t *p = l->payload;
-	size_t len = l->payload_len;
-
-	if (l->t.proto == IPPROTO_NUM_UDP) {
-		learn_message(n, l, p, len, now_ns);
-		return;
-	}
-	/* TCP (RFC 1035 section 4.2.2, RFC 7766): each message behind a
-	 * two-byte length. Messages whole in this segment are read (a few
-	 * at most); one cut by the segment's end is left alone. */
-	for (int k = 0; k < 8 && len >= 2; k++) {
-		size_t m = (size_t)p[0] << 8 | p[1];
-
-		if (m == 0 || m > len - 2)
-			break;
-		learn_message(n, l, p + 2, m, now_ns);
-		p += 2 + m;
-		len -= 2 + m;
-	}
-}
-
 static bool is_dns_response(const struct pkt_layer *l)
 {
 	if (!l->has_ports || l->payload_len == 0)
 		return false;
-	if (l->t.proto == IPPROTO_NUM_UDP)
-		return l->t.sport == DNS_PORT || l->t.sport == MDNS_PORT;
-	return l->t.proto == IPPROTO_NUM_TCP && l->t.sport == DNS_PORT;
+	/* TCP (port 53) goes through the flow's own stream: tcp_dns(). */
+	return l->t.proto == IPPROTO_NUM_UDP &&
+	       (l->t.sport == DNS_PORT || l->t.sport == MDNS_PORT);
 }
 
 static bool is_dns_flow(const struct pkt_layer *l)
@@ -343,6 +321,37 @@ static enum probe_result probe(struct names *n, struct flow_names *fn,
 		break;
 	}
 	return PROBE_NOT;
+}
+
+/* Drops the first k bytes of the reassembly buffer, moving the rest (and
+ * their filled bits) down: buf[0] becomes sequence number base + k. */
+static void reasm_shift(struct names_reasm *rs, size_t k)
+{
+	size_t keep = NAMES_REASM_CAP - k, i;
+
+	if (k == 0)
+		return;
+	memmove(rs->buf, rs->buf + k, keep);
+	for (i = 0; i < NAMES_REASM_CAP; i++) {
+		bool bit = i < keep &&
+			   (rs->filled[(i + k) / 8] & (1u << ((i + k) % 8)));
+
+		if (bit)
+			rs->filled[i / 8] |= (uint8_t)(1u << (i % 8));
+		else
+			rs->filled[i / 8] &= (uint8_t)~(1u << (i % 8));
+	}
+	rs->base += (uint32_t)k;
+	rs->contig = (uint16_t)(rs->contig - k);
+}
+
+/* Any byte held at all (contiguous or not)? */
+static bool reasm_empty(const struct names_reasm *rs)
+{
+	for (size_t i = 0; i < sizeof(rs->filled); i++)
+		if (rs->filled[i])
+			return false;
+	return true;
 }
 
 /* Places a segment's bytes into the reassembly buffer. */
@@ -477,6 +486,120 @@ limit:
 		fn_finish(n, f);
 }
 
+/* ---- DNS over TCP ---- */
+
+/* Reads the whole length-prefixed messages (RFC 1035 section 4.2.2, RFC
+ * 7766) at the start of p; returns the bytes they take. */
+static size_t dns_tcp_messages(struct names *n, const struct pkt_layer *l,
+			       const uint8_t *p, size_t len, uint64_t now_ns)
+{
+	size_t used = 0;
+
+	while (len - used >= 2) {
+		size_t m = (size_t)p[used] << 8 | p[used + 1];
+
+		if (m > len - used - 2)
+			break;
+		if (m > 0)
+			learn_message(n, l, p + used + 2, m, now_ns);
+		used += 2 + m;
+	}
+	return used;
+}
+
+/* Reads what the joined bytes now hold whole, then keeps the buffer
+ * starting at the next message; frees it once nothing waits in it. A
+ * message longer than the buffer is skipped and counted. */
+static void dns_tcp_drain(struct names *n, struct flow_names *fn,
+			  const struct pkt_layer *l, uint64_t now_ns)
+{
+	struct names_reasm *rs = fn->rs;
+	size_t used = dns_tcp_messages(n, l, rs->buf, rs->contig, now_ns);
+
+	reasm_shift(rs, used);
+	fn->max_end += (uint32_t)used;
+	if (rs->contig == 0 && reasm_empty(rs)) {
+		mem_free(n, rs, sizeof(*rs));
+		fn->rs = NULL;
+		return;
+	}
+	if (rs->contig >= 2) {
+		size_t m = (size_t)rs->buf[0] << 8 | rs->buf[1];
+
+		if (2 + m > NAMES_REASM_CAP) {
+			n->st.dns_tcp_dropped++;
+			fn->max_end += (uint32_t)(2 + m);
+			mem_free(n, rs, sizeof(*rs));
+			fn->rs = NULL;
+		}
+	}
+}
+
+/*
+ * A segment of a TCP flow with port 53 on either end. The server's bytes
+ * (source port 53) are placed by sequence number relative to its first
+ * data byte (the SYN-ACK's, else the first payload segment's); messages
+ * whole in an in-order segment are read straight from the packet, and
+ * only a message cut by a segment's end, or a segment arriving ahead of a
+ * gap, starts a join of at most NAMES_REASM_CAP bytes from the next
+ * unread message. Retransmitted bytes are not read twice.
+ */
+static void tcp_dns(struct names *n, struct flow *f, const struct pkt_layer *l,
+		    uint64_t now_ns)
+{
+	struct flow_names *fn;
+	uint32_t seq = l->tcp_seq, rel, end;
+	size_t used;
+
+	if (l->t.sport != DNS_PORT)
+		return;		/* the client's queries: nothing to learn */
+	if (!(l->tcp_flags & TCPF_SYN) && l->payload_len == 0)
+		return;
+	fn = fn_get(n, f);
+	if (!fn) {
+		f->names = &nothing;
+		return;
+	}
+	fn->flags |= FN_DNS_TCP;
+	if (l->tcp_flags & TCPF_SYN) {
+		if (!(fn->flags & FN_HAVE_ISN)) {
+			fn->isn = seq + 1;
+			fn->flags |= FN_HAVE_ISN;
+		}
+		if (l->payload_len == 0)
+			return;
+		seq++;
+	}
+	if (!(fn->flags & FN_HAVE_ISN)) {
+		fn->isn = seq;
+		fn->flags |= FN_HAVE_ISN;
+	}
+	rel = seq - fn->isn;
+	if (rel >= 0x80000000u)
+		return;		/* before the stream's start */
+	end = rel + l->payload_len;
+	if (!fn->rs) {
+		if ((int32_t)(end - fn->max_end) <= 0)
+			return;	/* already read: a retransmission */
+		if (rel == fn->max_end) {
+			used = dns_tcp_messages(n, l, l->payload,
+						l->payload_len, now_ns);
+			fn->max_end += (uint32_t)used;
+			if (used == l->payload_len)
+				return;
+		}
+		/* A message cut by the segment's end, or a segment past
+		 * a gap (or overlapping what was read): join from the
+		 * next unread message on. */
+		if (!reasm_start(n, fn, fn->isn + fn->max_end, false)) {
+			fn_finish(n, f);
+			return;
+		}
+	}
+	reasm_place(fn->rs, seq, l->payload, l->payload_len);
+	dns_tcp_drain(n, fn, l, now_ns);
+}
+
 static void udp_datagram(struct names *n, struct flow *f,
 			 const struct pkt_layer *l, bool *became)
 {
@@ -525,7 +648,7 @@ bool names_packet(struct names *n, struct flow *f, int side,
 	bool became = false;
 
 	if (is_dns_response(l))
-		learn_dns(n, l, now_ns);
+		learn_message(n, l, l->payload, l->payload_len, now_ns);
 	fn = f->names;
 	if (fn && (fn->flags & FN_DONE))
 		return false;	/* the one branch for finished flows */
@@ -536,6 +659,11 @@ bool names_packet(struct names *n, struct flow *f, int side,
 	if (l->t.proto == IPPROTO_NUM_TCP || l->t.proto == IPPROTO_NUM_UDP) {
 		if (!l->has_ports)
 			return became;	/* a later fragment: nothing to place */
+	}
+	if (l->t.proto == IPPROTO_NUM_TCP &&
+	    (l->t.sport == DNS_PORT || l->t.dport == DNS_PORT)) {
+		tcp_dns(n, f, l, now_ns);
+		return became;
 	}
 	if ((l->t.proto != IPPROTO_NUM_TCP && l->t.proto != IPPROTO_NUM_UDP) ||
 	    is_dns_flow(l)) {

@@ -2,15 +2,19 @@
  * names.h: the server name of every flow (issue 5), as the pipeline sees it.
  *
  * Jobs: learn DNS answers from every DNS response that passes (UDP source
- * port 53 or 5353, TCP source port 53: messages whole in one segment) into
- * the passive DNS cache; give a new flow the name its client resolved for
- * the responder's address, else any client's (dns_cache.h); look for the
- * name the client itself sent: a TLS ClientHello's SNI at the start of the
- * client's data and at the start of each of its first NAMES_MAX_SEGMENTS
- * payload segments after that (STARTTLS without a parser per protocol,
- * CONTRACT.md section 5), the Host of an HTTP/1.x first request, the SNI
- * of a QUIC v1/v2 client Initial. A name from the flow itself wins over
- * DNS; the DNS one is kept beside it when they differ.
+ * port 53 or 5353; TCP source port 53, the server's stream joined by
+ * sequence number: a message split over segments, out of order, is read
+ * once whole, at most NAMES_REASM_CAP bytes joined ahead of the next
+ * unread message, a longer message skipped and counted in
+ * dns_tcp_dropped) into the passive DNS cache; give a new flow the name
+ * its client resolved for the responder's address, else any client's
+ * (dns_cache.h); look for the name the client itself sent: a TLS
+ * ClientHello's SNI at the start of the client's data and at the start of
+ * each of its first NAMES_MAX_SEGMENTS payload segments after that
+ * (STARTTLS without a parser per protocol, CONTRACT.md section 5), the
+ * Host of an HTTP/1.x first request, the SNI of a QUIC v1/v2 client
+ * Initial. A name from the flow itself wins over DNS; the DNS one is kept
+ * beside it when they differ.
  *
  * TCP reassembly: only of the client's first bytes, only while a
  * ClientHello or request head is incomplete, at most NAMES_REASM_CAP bytes
@@ -22,7 +26,8 @@
  *
  * Memory: per-flow state is allocated only for flows that need it (TCP
  * flows from their SYN or first client payload, UDP flows whose first
- * client datagram is a QUIC Initial, flows named by DNS), reassembly and
+ * client datagram is a QUIC Initial, flows named by DNS, DNS-over-TCP
+ * flows from the server's first segment), reassembly and
  * QUIC buffers only while a name is pending; all of it counts against
  * --names-memcap (bytes), and what does not fit is counted in
  * names_memcap_drops (the flow goes unnamed by its own bytes). A flow with
@@ -63,6 +68,7 @@ struct names_config {
 	X(dns_responses, "DNS responses parsed")                              \
 	X(dns_answers, "DNS A/AAAA answers learned")                          \
 	X(dns_malformed, "DNS responses that could not be read")              \
+	X(dns_tcp_dropped, "DNS-over-TCP messages longer than the join cap")  \
 	X(dns_cache_memcap_evictions, "DNS cache entries evicted at the cap") \
 	X(tls_client_hellos, "TLS ClientHellos read")                         \
 	X(tls_malformed, "TLS ClientHellos that broke their lengths")         \

@@ -409,6 +409,146 @@ static void test_nothing_flows(void **state)
 	names_free(n);
 }
 
+/* ---- DNS over TCP ---- */
+
+/* Feeds server (resolver) segment [from, to) of stream as the responder
+ * of a TCP flow to port 53 whose server ISN is isn. */
+static void dns_tcp_seg(struct names *n, struct flow *d, const uint8_t *stream,
+			size_t from, size_t to, uint32_t isn, uint64_t now)
+{
+	struct pkt_layer l;
+
+	layer_init(&l, d, 1, stream + from, to - from);
+	l.tcp_flags = TCPF_ACK | TCPF_PSH;
+	l.tcp_seq = isn + 1 + (uint32_t)from;
+	feed(n, d, 1, &l, now);
+}
+
+/* A TCP DNS flow from client_a to the resolver, handshake seen. */
+static void dns_tcp_open(struct names *n, struct flow *d, uint32_t isn)
+{
+	struct pkt_layer l;
+
+	flow_init(d, client_a, resolver, 40001, 53, IPPROTO_NUM_TCP);
+	layer_init(&l, d, 0, NULL, 0);
+	l.tcp_flags = TCPF_SYN;
+	l.tcp_seq = 7;
+	feed(n, d, 0, &l, 1 * SEC);
+	layer_init(&l, d, 1, NULL, 0);
+	l.tcp_flags = TCPF_SYN | TCPF_ACK;
+	l.tcp_seq = isn;
+	l.tcp_ack = 8;
+	feed(n, d, 1, &l, 1 * SEC);
+}
+
+static void expect_named(struct names *n, const char *want)
+{
+	struct flow f;
+	struct pkt_layer l;
+
+	flow_init(&f, client_a, server, 50000, 443, IPPROTO_NUM_TCP);
+	layer_init(&l, &f, 0, NULL, 0);
+	l.tcp_flags = TCPF_SYN;
+	feed(n, &f, 0, &l, 3 * SEC);
+	if (want)
+		assert_string_equal(names_flow_name(&f, NULL), want);
+	else
+		assert_null(names_flow_name(&f, NULL));
+	names_flow_release(n, &f);
+}
+
+/* One response (length prefix + message) split in three segments that
+ * arrive last, first, middle, with a retransmission of the first: read
+ * once, whole, when the gap closes. The server's ISN wraps around 2^32. */
+static void test_dns_tcp_split(void **state)
+{
+	struct names *n = new_names(1 << 20);
+	struct names_stats st;
+	struct flow d;
+	uint8_t stream[600];
+	size_t len = dns_response(stream + 2, "tcp", server, 300) + 2;
+	uint32_t isn = 0xfffffff0u;
+
+	(void)state;
+	stream[0] = (uint8_t)((len - 2) >> 8);
+	stream[1] = (uint8_t)(len - 2);
+	dns_tcp_open(n, &d, isn);
+	dns_tcp_seg(n, &d, stream, 30, len, isn, 1 * SEC);	/* last */
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 0);
+	dns_tcp_seg(n, &d, stream, 0, 1, isn, 1 * SEC);		/* first */
+	dns_tcp_seg(n, &d, stream, 0, 1, isn, 1 * SEC);		/* again */
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 0);
+	assert_true(st.names_memory > 0);
+	dns_tcp_seg(n, &d, stream, 1, 30, isn, 1 * SEC);	/* middle */
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 1);
+	assert_int_equal(st.dns_answers, 1);
+	assert_int_equal(st.dns_malformed, 0);
+	/* A retransmission of everything changes nothing. */
+	dns_tcp_seg(n, &d, stream, 0, len, isn, 2 * SEC);
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 1);
+	expect_named(n, "tcp.example.com");
+	names_flow_release(n, &d);
+	names_stats(n, &st);
+	assert_int_equal(st.names_memory, 0);
+	names_free(n);
+}
+
+/* Two responses in one segment, the second's tail in the next one; then
+ * a message longer than the join cap is skipped and counted, and the
+ * response after it is still read. */
+static void test_dns_tcp_pipelined(void **state)
+{
+	struct names *n = new_names(1 << 20);
+	struct names_stats st;
+	struct flow d;
+	static uint8_t stream[2 * 600 + NAMES_REASM_CAP + 700];
+	size_t a, b, big, c, at;
+	uint32_t isn = 1000;
+
+	(void)state;
+	a = dns_response(stream + 2, "one", server, 300);
+	stream[0] = 0;
+	stream[1] = (uint8_t)a;
+	b = dns_response(stream + 2 + a + 2, "two", server, 300);
+	stream[2 + a] = 0;
+	stream[2 + a + 1] = (uint8_t)b;
+	at = 2 + a + 2 + b;
+	big = NAMES_REASM_CAP + 10;	/* 2 + big > the cap */
+	stream[at] = (uint8_t)(big >> 8);
+	stream[at + 1] = (uint8_t)big;
+	memset(stream + at + 2, 0, big);
+	c = dns_response(stream + at + 2 + big + 2, "three", server, 300);
+	stream[at + 2 + big] = 0;
+	stream[at + 2 + big + 1] = (uint8_t)c;
+	dns_tcp_open(n, &d, isn);
+	dns_tcp_seg(n, &d, stream, 0, 2 + a + 10, isn, 1 * SEC);
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 1);
+	dns_tcp_seg(n, &d, stream, 2 + a + 10, at + 100, isn, 1 * SEC);
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 2);
+	assert_int_equal(st.dns_tcp_dropped, 1);
+	/* The big message's rest in 1400-byte segments, then "three". */
+	for (size_t from = at + 100; from < at + 2 + big + 2 + c;
+	     from += 1400) {
+		size_t to = from + 1400;
+
+		if (to > at + 2 + big + 2 + c)
+			to = at + 2 + big + 2 + c;
+		dns_tcp_seg(n, &d, stream, from, to, isn, 1 * SEC);
+	}
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 3);
+	assert_int_equal(st.dns_malformed, 0);
+	expect_named(n, "three.example.com");
+	names_flow_release(n, &d);
+	names_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +561,8 @@ int main(void)
 		cmocka_unit_test(test_http_host),
 		cmocka_unit_test(test_memcap),
 		cmocka_unit_test(test_nothing_flows),
+		cmocka_unit_test(test_dns_tcp_split),
+		cmocka_unit_test(test_dns_tcp_pipelined),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
