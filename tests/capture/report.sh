@@ -15,9 +15,11 @@
 #                  4600 1820 2520 9040 9840 3720 1820 12720 2720 3480 3320 2940
 #                  2560 2640 2980 1860 5160 = 116000) + NTP 76 + 76 + DNS to
 #                  8.8.8.8 58 + the inbound scan's answer (home end sends) 40
-#                  = 116384 (26 flows, all flagged by report.unknown)
-#   local:         26 DNS flows to the resolver, both ways (61+77 ... = 4332)
-#                  + SMB 21560 + 62040 = 87932 (27 flows)
+#                  + the two QUIC flows' C->S 3952 + 3007 = 123343 (28 flows,
+#                  all flagged by report.unknown)
+#   local:         28 DNS flows to the resolver, both ways (61+77 ... = 4332,
+#                  + the QUIC ones' 61+114 + 64+80 = 319) + SMB 21560 + 62040
+#                  = 88251 (29 flows)
 #   US bytes_in:   8320 + 25880 = 34200
 set -u
 cd "$(dirname "$0")/../.."
@@ -53,11 +55,11 @@ def check(what, got, want):
 v = r["verdicts"]
 check("verdict order", list(v), ["local", "eu", "eu_foreign_control", "adequate",
                                  "third_country", "unknown"])
-for name, flows, flagged, out in (("local", 27, 0, 87932), ("eu", 1, 0, 411280),
+for name, flows, flagged, out in (("local", 29, 0, 88251), ("eu", 1, 0, 411280),
                                   ("eu_foreign_control", 0, 0, 0),
                                   ("adequate", 1, 0, 51680),
                                   ("third_country", 2, 2, 315280),
-                                  ("unknown", 26, 26, 116384)):
+                                  ("unknown", 28, 28, 123343)):
     check(name + " flows", v[name]["flows"], flows)
     check(name + " flagged_flows", v[name]["flagged_flows"], flagged)
     check(name + " bytes_out", v[name]["bytes_out"], out)
@@ -65,12 +67,12 @@ o = r["outbound"]
 check("leaving_eu", o["leaving_eu"]["bytes_out"], 366960)
 check("leaving_eu verdicts", o["leaving_eu"]["verdicts"], ["adequate", "third_country"])
 check("eu_foreign_control beside it", o["eu_foreign_control"]["bytes_out"], 0)
-check("unknown beside it", o["unknown"]["bytes_out"], 116384)
-check("total out", o["bytes_out"], 87932 + 411280 + 51680 + 315280 + 116384)
-check("packets", r["capture"]["packets"], 1961)
+check("unknown beside it", o["unknown"]["bytes_out"], 123343)
+check("total out", o["bytes_out"], 88251 + 411280 + 51680 + 315280 + 123343)
+check("packets", r["capture"]["packets"], 2052)
 check("start", r["capture"]["start"][:19], "2026-03-02T09:00:01")
 check("end", r["capture"]["end"][:19], "2026-03-02T09:01:50")
-check("flows", r["flows"]["total"], 57)
+check("flows", r["flows"]["total"], 61)
 countries = {c.get("country", "(unknown)"): c for c in r["countries"]}
 check("US", (countries["US"]["flows"], countries["US"]["bytes_out"],
              countries["US"]["bytes_in"], countries["US"]["verdict"]),
@@ -85,7 +87,7 @@ check("services", [(s["ip"], s.get("country"), s["bytes_out"]) for s in r["servi
 ops = {p["operator"]: p for p in r["operators"]}
 check("operator Infomaniak", (ops["Infomaniak"]["jurisdiction"], ops["Infomaniak"]["bytes_out"]),
       ("CH", 51680))
-check("counters", (r["counters"]["flows_flagged"], r["counters"]["packets_read"]), (28, 1961))
+check("counters", (r["counters"]["flows_flagged"], r["counters"]["packets_read"]), (30, 2052))
 check("policy hash", len(r["policy"]["hash"]), 12)
 check("policy path", r["policy"]["path"], "tests/fixtures/policies/office-report.json")
 for b in bad:

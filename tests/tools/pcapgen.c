@@ -523,6 +523,7 @@ static void gen_close(struct gen *g)
 }
 
 #include "pcapgen_scenarios.h"
+#include "pcapgen_quic.h"
 #include "pcapgen_office.h"
 
 /* ---------------------------------------------------------------- */
@@ -547,6 +548,7 @@ static const struct scenario scenarios[] = {
 	{ "linktypes", sc_linktypes, "one exchange per link type (OUTFILE is a prefix)" },
 	{ "timeouts", sc_timeouts, "idle and active timeouts" },
 	{ "malformed", sc_malformed, "one defect per frame, a clean flow between" },
+	{ "quic", sc_quic, "QUIC v1 and v2 connections, SNI split over Initials" },
 	{ "office", sc_office, "two minutes of an office's egress" },
 };
 

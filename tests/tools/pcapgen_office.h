@@ -37,6 +37,10 @@
  *  32  10.1.0.28     nextcloud.partner-gmbh.de          116.202.114.9    443   Hetzner, DE: 250 kB download     eu
  *  36  fd00:10::29   cloud.partner-gmbh.de              2a01:4f8:c17:3b5a::1 443 Hetzner, DE (IPv6)             eu
  *  38  10.1.0.29     status.partner-gmbh.de             88.198.20.30     443   Hetzner, DE                      eu
+ *  40.5 10.1.0.25    www.youtube.com (-> youtube-ui.l.google.com), QUIC v1 over UDP
+ *                                                       142.250.179.110  443   Google, Paris                    eu_foreign_control (GeoIP may say US)
+ *  44.5 10.1.0.26    www.cloudflare.com, QUIC v2 over UDP
+ *                                                       104.16.132.229   443   Cloudflare anycast               GeoIP (US) unless anycast-marked
  *  42  10.1.0.30     api.otc-customer.de                80.158.35.20     443   Open Telekom Cloud (Deutsche
  *                                                                              Telekom / T-Systems), DE         eu
  *  46  10.1.0.21     kdrive.infomaniak.com              83.166.143.50    443   Infomaniak, CH                   adequate
@@ -57,10 +61,12 @@
  *  105 89.248.165.10 (inbound SYN to 10.1.0.30:22, RST) 10.1.0.30        22    scanner, NL                      inbound; eu
  *  110 10.1.0.2      (NTP again, new flow after 108 s)  162.159.200.123  123
  *
- * Expected flows (57): pcapgen -e office prints each with packets and IP
- * bytes each way (pcaps/README.md has the table): 27 DNS flows (26 to the
+ * Expected flows (61): pcapgen -e office prints each with packets and IP
+ * bytes each way (pcaps/README.md has the table): 29 DNS flows (28 to the
  * resolver, 1 to 8.8.8.8), 28 TCP flows (27 outbound or internal, 1
- * inbound scan), 2 NTP flows. Still open at the end (end_of_input):
+ * inbound scan), 2 NTP flows, 2 QUIC flows (pcapgen_quic.h: the client's
+ * SNI split over two Initial packets; both after the 1000th packet, at
+ * t 31.2, so office-count1000 sees the same packets as before). Still open at the end (end_of_input):
  * push.bergerie-demo.fr (keepalive, no FIN) and the flows younger than
  * their idle timeout; the inbound scan ends rst.
  */
@@ -296,6 +302,32 @@ static void sc_office(struct gen *g, const char *out)
 	a = addr4(193, 99, 144, 85);
 	dns_exchange(g, &cv, 90.0, 0x3001, "www.heise.de", DNS_A, NULL, 0, &a,
 		     1);
+
+	/* QUIC, each after its DNS query: v1 to Google (40 data packets,
+	 * C 24/3952, S 42/53656), v2 to Cloudflare (10, C 9/3007,
+	 * S 12/15256); sizes in pcapgen_quic.h. */
+	{
+		const char *yt[1] = { "youtube-ui.l.google.com" };
+
+		conv_init(&cv, "dns 10.1.0.25:53100 www.youtube.com (A)",
+			  H4(25), 53100, RESOLVER4, 53, 17);
+		a = addr4(142, 250, 179, 110);
+		dns_exchange(g, &cv, 40.5, 0x3101, "www.youtube.com", DNS_A,
+			     yt, 1, &a, 1);
+		conv_init(&cv, "quic 10.1.0.25:51000 142.250.179.110:443 www.youtube.com (v1)",
+			  H4(25), 51000, a, 443, 17);
+		quic_session(g, &cv, 40.52, 0.008, QV1, "www.youtube.com", 40,
+			     0x9101);
+		conv_init(&cv, "dns 10.1.0.26:53107 www.cloudflare.com (A)",
+			  H4(26), 53107, RESOLVER4, 53, 17);
+		a = addr4(104, 16, 132, 229);
+		dns_exchange(g, &cv, 44.5, 0x3102, "www.cloudflare.com", DNS_A,
+			     NULL, 0, &a, 1);
+		conv_init(&cv, "quic 10.1.0.26:51001 104.16.132.229:443 www.cloudflare.com (v2)",
+			  H4(26), 51001, a, 443, 17);
+		quic_session(g, &cv, 44.52, 0.005, QV2, "www.cloudflare.com",
+			     10, 0x9102);
+	}
 
 	/* An inbound scan of 10.1.0.30:22, answered by RST. */
 	conv_init(&cv, "tcp 89.248.165.10:54321 10.1.0.30:22 (inbound scan)",
