@@ -66,6 +66,12 @@ struct config {
 	bool no_geoip;			/* run without GeoIP databases */
 	bool json;			/* explain: JSON lines */
 
+	/* Dashboard (ui/) */
+	bool tui;			/* --tui: the dashboard, required */
+	bool no_tui;			/* --no-tui: never (wins over --tui) */
+	const char *speed;		/* --speed: replay pace, "max" or N */
+	const char *refresh;		/* --refresh: seconds between redraws */
+
 	/* Process */
 	const char *config_path;
 	const char *user;		/* -Z / --user */

@@ -139,4 +139,12 @@ struct flow_table_stats {
 
 void flow_table_stats(const struct flow_table *t, struct flow_table_stats *s);
 
+/*
+ * Calls fn for every live flow (the dashboard's snapshot). The order is
+ * the table's memory order, which never depends on the seed. fn must not
+ * call back into the table; flows are read-only there.
+ */
+void flow_table_foreach(struct flow_table *t,
+			void (*fn)(void *ctx, const struct flow *f), void *ctx);
+
 #endif

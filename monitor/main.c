@@ -28,6 +28,7 @@
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
+#include "ui_session.h"
 #include "syslog.h"
 #include "writer.h"
 
@@ -293,6 +294,7 @@ int main(int argc, char **argv)
 	int status = EXIT_OK;
 	bool json_on_stdout;
 	uint64_t npackets = 0;
+	struct ui_session *uis;
 
 	options_defaults(&cfg);
 	if (explain) {
@@ -343,6 +345,9 @@ int main(int argc, char **argv)
 	json_on_stdout = is_stdout(cfg.flows_path) || is_stdout(cfg.metrics_path) ||
 			 is_stdout(cfg.alerts_path) || is_stdout(cfg.report_path);
 	fail_on = parse_fail_on(cfg.fail_on);
+	uis = ui_session_new(&cfg, json_on_stdout, err, sizeof(err));
+	if (!uis && err[0])
+		die_usage("%s", err);
 	if (cfg.syslog_facility &&
 	    !syslog_parse_facility(cfg.syslog_facility, &facility))
 		die_usage("--syslog-facility '%s': use a name (user, daemon, "
@@ -417,10 +422,14 @@ int main(int argc, char **argv)
 		die_usage("%s", err);
 
 	install_signals();
+	if (uis && !ui_session_start(uis, pl, cap, engine, &stop_requested, err,
+				     sizeof(err)))
+		die_usage("%s", err);
 	while (!stop_requested) {
 		enum capture_status st = capture_next(cap, &cp, 1000);
 
 		if (st == CAPTURE_PACKET) {
+			ui_session_pace(uis, cp.ts_ns);
 			pipeline_packet(pl, &cp);
 			if (cfg.count && ++npackets >= cfg.count)
 				break;
@@ -457,12 +466,16 @@ int main(int argc, char **argv)
 	}
 	if (stop_requested || capture_is_live(cap))
 		end = FLOW_END_SHUTDOWN;
+	if (end == FLOW_END_END_OF_INPUT && status == EXIT_OK)
+		ui_session_end_of_input(uis);
 
 	capture_stats(cap, &cs);
 	pipeline_finish(pl, end, &cs);
+	ui_session_close(uis);
 	if (!cfg.quiet) {
-		FILE *out = json_on_stdout || capture_is_live(cap) ? stderr
-								   : stdout;
+		FILE *out = json_on_stdout || capture_is_live(cap) ||
+					    ui_session_has_ui(uis)
+				    ? stderr : stdout;
 
 		pipeline_print_summary(pl, out);
 	}
@@ -513,6 +526,7 @@ int main(int argc, char **argv)
 	if (status == EXIT_OK && pipeline_fail_on_count(pl) > 0)
 		status = EXIT_FAIL_ON;
 	pipeline_free(pl);
+	ui_session_free(uis);
 	geo_engine_unref(engine);
 	capture_close(cap);
 	options_free(&cfg);

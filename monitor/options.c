@@ -145,6 +145,16 @@ static const struct option_def option_table[] = {
 	{"json", 0, OPT_FLAG, NULL, OFF(json), 0,
 	 "explain: one JSON object per line"},
 
+	/* Dashboard */
+	{"tui", 0, OPT_FLAG, NULL, OFF(tui), 0,
+	 "show the live dashboard (default with -i on a terminal, no JSON on stdout)"},
+	{"no-tui", 0, OPT_FLAG, NULL, OFF(no_tui), 0,
+	 "never show the dashboard (wins over --tui)"},
+	{"speed", 0, OPT_STRING, "N|max", OFF(speed), 0,
+	 "replay N times real time, or max (default: 1 with --tui, else max)"},
+	{"refresh", 0, OPT_STRING, "SECONDS", OFF(refresh), 0,
+	 "dashboard: seconds between snapshots, 0.1 to 60 (default 1)"},
+
 	/* Process */
 	{"user", 'Z', OPT_STRING, "USER", OFF(user), 0,
 	 "drop privileges to USER after opening captures"},

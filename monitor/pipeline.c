@@ -28,6 +28,7 @@
 #include "frag_table.h"
 #include "packet.h"
 #include "timefmt.h"
+#include "ui_feed.h"
 #include "writer.h"
 #include "geo/policy.h"
 
@@ -58,6 +59,7 @@ struct pipeline {
 	struct alerts *alerts;
 	struct syslog *syslog;			/* for its counters */
 	uint32_t fail_on;			/* bit (1 << verdict) */
+	struct ui_feed *ui;			/* the dashboard's; NULL: none */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -185,6 +187,8 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 		flow_verdict_match(f, &r, name);
 	if (why != FLOW_END_ACTIVE_TIMEOUT)
 		report_flow_end(pl->report, f, classified ? &r : NULL);
+	if (pl->ui && why != FLOW_END_ACTIVE_TIMEOUT)
+		ui_feed_flow_end(pl->ui, f, classified ? &r : NULL);
 	if (pl->flow_out) {
 		struct flow_job j;
 
@@ -534,12 +538,28 @@ void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
 	/* IP bytes of the outer layer, as on the wire. */
 	report_packet_verdict(pl->report, winner, pkt->layer[0].ip_bytes,
 			      home_sent);
+	if (pl->ui && ui_feed_packet(pl->ui, winner, pkt->layer[0].ip_bytes,
+				     home_sent, pl->clock_ns))
+		pipeline_ui_tick(pl, true);
 }
 
 void pipeline_idle(struct pipeline *pl, uint64_t wall_ns)
 {
 	if (wall_ns > pl->clock_ns)
 		clock_advance(pl, wall_ns);
+	pipeline_ui_tick(pl, false);
+}
+
+void pipeline_set_ui(struct pipeline *pl, struct ui_feed *feed)
+{
+	pl->ui = feed;
+}
+
+void pipeline_ui_tick(struct pipeline *pl, bool due)
+{
+	if (pl->ui && (due || ui_feed_due(pl->ui, pl->clock_ns, true)))
+		ui_feed_build(pl->ui, pl->flows, pipeline_stats(pl),
+			      pl->clock_ns);
 }
 
 void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,

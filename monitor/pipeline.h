@@ -77,4 +77,12 @@ bool pipeline_write_report(struct pipeline *pl, FILE *out);
 /* Flows the policy flagged with a --fail-on verdict (exit status 1). */
 uint64_t pipeline_fail_on_count(struct pipeline *pl);
 
+/* The dashboard's feed (monitor/ui_feed.h); NULL: none. */
+struct ui_feed;
+void pipeline_set_ui(struct pipeline *pl, struct ui_feed *feed);
+
+/* Builds a dashboard snapshot when one is due (due: now); for the replay
+ * pacer's waits and the end of a replay. */
+void pipeline_ui_tick(struct pipeline *pl, bool due);
+
 #endif
