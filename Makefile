@@ -76,6 +76,7 @@ bench: bergerie build/tools/benchgen build/tools/bare_loop
 # Regenerates the committed tshark peer tables in tests/peers/ (needs tshark).
 peers: bergerie
 	scripts/peers.sh
+	scripts/peers-names.sh
 
 # Regenerates geo/asn-check.csv from the pinned ASN data.
 geo-extract:
