@@ -544,15 +544,18 @@ static void dns_tcp_drain(struct names *n, struct flow_names *fn,
  * gap, starts a join of at most NAMES_REASM_CAP bytes from the next
  * unread message. Retransmitted bytes are not read twice.
  */
-static void tcp_dns(struct names *n, struct flow *f, const struct pkt_layer *l,
-		    uint64_t now_ns)
+static void tcp_dns(struct names *n, struct flow *f, int side,
+		    const struct pkt_layer *l, uint64_t now_ns)
 {
 	struct flow_names *fn;
 	uint32_t seq = l->tcp_seq, rel, end;
 	size_t used;
 
-	if (l->t.sport != DNS_PORT)
-		return;		/* the client's queries: nothing to learn */
+	/* The client's queries: nothing to learn. Port 53 at both ends (a
+	 * server's zone transfer): the responder's stream only, so the two
+	 * streams never share the join. */
+	if (l->t.sport != DNS_PORT || (l->t.dport == DNS_PORT && side == 0))
+		return;
 	if (!(l->tcp_flags & TCPF_SYN) && l->payload_len == 0)
 		return;
 	fn = fn_get(n, f);
@@ -662,7 +665,7 @@ bool names_packet(struct names *n, struct flow *f, int side,
 	}
 	if (l->t.proto == IPPROTO_NUM_TCP &&
 	    (l->t.sport == DNS_PORT || l->t.dport == DNS_PORT)) {
-		tcp_dns(n, f, l, now_ns);
+		tcp_dns(n, f, side, l, now_ns);
 		return became;
 	}
 	if ((l->t.proto != IPPROTO_NUM_TCP && l->t.proto != IPPROTO_NUM_UDP) ||

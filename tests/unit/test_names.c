@@ -549,6 +549,36 @@ static void test_dns_tcp_pipelined(void **state)
 	names_free(n);
 }
 
+/* Port 53 at both ends: only the responder's stream is read. */
+static void test_dns_tcp_both_ports(void **state)
+{
+	struct names *n = new_names(1 << 20);
+	struct names_stats st;
+	struct flow d;
+	struct pkt_layer l;
+	uint8_t stream[600];
+	size_t len = dns_response(stream + 2, "zx", server, 300) + 2;
+
+	(void)state;
+	stream[0] = 0;
+	stream[1] = (uint8_t)(len - 2);
+	flow_init(&d, client_a, resolver, 53, 53, IPPROTO_NUM_TCP);
+	layer_init(&l, &d, 0, stream, len);
+	l.tcp_flags = TCPF_ACK | TCPF_PSH;
+	l.tcp_seq = 500;
+	feed(n, &d, 0, &l, 1 * SEC);
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 0);
+	layer_init(&l, &d, 1, stream, len);
+	l.tcp_flags = TCPF_ACK | TCPF_PSH;
+	l.tcp_seq = 9000;
+	feed(n, &d, 1, &l, 1 * SEC);
+	names_stats(n, &st);
+	assert_int_equal(st.dns_responses, 1);
+	names_flow_release(n, &d);
+	names_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_flows),
 		cmocka_unit_test(test_dns_tcp_split),
 		cmocka_unit_test(test_dns_tcp_pipelined),
+		cmocka_unit_test(test_dns_tcp_both_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
