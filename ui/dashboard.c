@@ -349,12 +349,18 @@ static void *ui_main(void *arg)
 				dirty = true;
 			}
 		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* The terminal went away (an SSH session closed). */
+			react(ui, UI_REACT_QUIT);
+			break;
+		}
 		if (pfd[0].revents & POLLIN) {
 			int ch;
 
 			while ((ch = wgetch(stdscr)) != ERR) {
 				if (ch == KEY_RESIZE) {
-					resize();
+					/* resizeterm() queues one itself:
+					 * the resize was done already. */
 				} else if (ui->prompt.active) {
 					prompt_key(ui, ch);
 				} else {
@@ -363,10 +369,6 @@ static void *ui_main(void *arg)
 				}
 				dirty = true;
 			}
-		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			/* The terminal went away (an SSH session closed). */
-			react(ui, UI_REACT_QUIT);
-			break;
 		}
 	}
 	return NULL;

@@ -297,18 +297,18 @@ static void draw_header(const struct ui_view *v, const struct layout *l)
 		return;
 	}
 	clock_text(s->clock_ns, clk, sizeof(clk));
-	state = v->m->paused ? "  [PAUSED]" : s->finished ? "  [END: q quits]" : "";
+	state = v->m->paused ? " [PAUSED]" : s->finished ? " [END: q quits]" : "";
 	putf(t, l->header, 0, COLS, title_attr(t) | A_BOLD,
-	     " bergerie  %s%s  %s  %.0f pkt/s  %s  drops %llu  flows %llu%s",
-	     s->live ? "live " : "", s->source, clk, s->pps,
+	     " bergerie  %s%s  %s%s  %.0f pkt/s  %s  drops %llu  flows %llu",
+	     s->live ? "live " : "", s->source, clk, state, s->pps,
 	     ui_fmt_bits(s->bps, bps), (unsigned long long)s->kernel_drops,
-	     (unsigned long long)s->flows_active, state);
+	     (unsigned long long)s->flows_active);
 	ui_shares_of(s->out_delta, &now);
 	ui_shares_of(s->out_total, &all);
-	putf(t, l->header + 1, 0, COLS, A_NORMAL,
-	     " Leaving the EU: now %s, since start %s  |  eu_foreign_control %s  "
-	     "unknown %s (since start)",
-	     ui_fmt_pct(now.leaving, a), ui_fmt_pct(all.leaving, b),
+	put(t, l->header + 1, 0, 17, " Leaving the EU: ", A_BOLD);
+	putf(t, l->header + 1, 17, COLS - 17, A_NORMAL,
+	     "%s (now %s)  |  eu_foreign_control %s  |  unknown %s",
+	     ui_fmt_pct(all.leaving, b), ui_fmt_pct(now.leaving, a),
 	     ui_fmt_pct(all.foreign_control, c), ui_fmt_pct(all.unknown, d));
 }
 
