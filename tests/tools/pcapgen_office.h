@@ -55,7 +55,7 @@
  *  85  10.1.0.32     www.uol.com.br                     200.147.35.149   443   UOL, BR                          third_country
  *  90  10.1.0.30     (DNS straight to 8.8.8.8, UDP)     8.8.8.8          53    Google Public DNS, anycast       GeoIP (US) unless anycast-marked
  *  95  fd00:10::30   telemetry.example-iot.net          2a10:cc40::10    443   recently allocated RIPE block    unknown (GeoIP may know nothing)
- *  98  10.1.0.31     update.example-iot.net             102.223.100.10   443   AFRINIC block                    unknown (GeoIP may know nothing)
+ *  98  10.1.0.31     update.example-iot.net             192.88.99.10     443   ex-6to4 relay block (RFC 7526)   unknown (in no GeoIP database)
  *  100 fd00:10::21   www.youtube.com (-> youtube-ui.l.google.com)
  *                                                       2a00:1450:4007:80c::200e 443 Google, Paris (IPv6)       eu_foreign_control
  *  105 89.248.165.10 (inbound SYN to 10.1.0.30:22, RST) 10.1.0.30        22    scanner, NL                      inbound; eu
@@ -272,7 +272,7 @@ static void sc_office(struct gen *g, const char *out)
 		  addr6(0x2a10, 0xcc40, 0, 0, 0, 0, 0, 0x10), 443, OK_TLS, 2500,
 		  1500, 0.030 },
 		{ 98, H4(31), "update.example-iot.net", NULL,
-		  addr4(102, 223, 100, 10), 443, OK_TLS, 1500, 6000, 0.160 },
+		  addr4(192, 88, 99, 10), 443, OK_TLS, 1500, 6000, 0.160 },
 		{ 100, H6(0x21), "www.youtube.com", "youtube-ui.l.google.com",
 		  addr6(0x2a00, 0x1450, 0x4007, 0x80c, 0, 0, 0, 0x200e), 443,
 		  OK_TLS, 3000, 80000, 0.008 },
