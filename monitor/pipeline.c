@@ -364,6 +364,29 @@ const struct stats *pipeline_stats(struct pipeline *pl)
 	return &pl->stats;
 }
 
+/* The policy in force and the databases' build dates (CONTRACT.md 6). */
+static void add_engine_info(json_t *bg, const struct geo_engine *e)
+{
+	struct geo_engine_info gi;
+	json_t *db = json_object();
+	char t[TIMEFMT_LEN];
+
+	geo_engine_info(e, &gi);
+	json_object_set_new(bg, "policy", json_pack("{s:s}", "hash", gi.policy_hash));
+	if (gi.country_build_epoch)
+		json_object_set_new(db, "country_build",
+				    json_string(timefmt_rfc3339(
+					    gi.country_build_epoch * 1000000000ull, t)));
+	if (gi.asn_build_epoch)
+		json_object_set_new(db, "asn_build",
+				    json_string(timefmt_rfc3339(
+					    gi.asn_build_epoch * 1000000000ull, t)));
+	if (json_object_size(db))
+		json_object_set_new(bg, "geoip", db);
+	else
+		json_decref(db);
+}
+
 void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs)
 {
 	json_t *rec, *st, *mal;
@@ -402,6 +425,8 @@ void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs)
 	json_object_set_new(rec, "bergerie",
 			    json_pack("{s:s,s:o}", "input",
 				      pl->rctx.live ? "live" : "pcap", "stats", st));
+	if (pl->engine)
+		add_engine_info(json_object_get(rec, "bergerie"), pl->engine);
 	write_json(pl, pl->metrics_out, rec);
 	json_decref(rec);
 }
