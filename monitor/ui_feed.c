@@ -383,7 +383,8 @@ static void fill_row(struct ui_feed *feed, struct ui_flow *row,
 	side_text(f, rside, row->remote, sizeof(row->remote));
 	name = names_flow_name(f, NULL);
 	copy_str(row->name, sizeof(row->name), name);
-	row->verdict = VERDICT_UNKNOWN;
+	row->verdict = f->classified && f->verdict < VERDICT_COUNT
+			       ? (enum verdict)f->verdict : VERDICT_UNKNOWN;
 	if (flow_verdict_result(f, &r)) {
 		row->verdict = r.verdict;
 		copy_str(row->country, sizeof(row->country), r.country);

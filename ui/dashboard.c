@@ -151,7 +151,8 @@ static void add_seq(const char *capname)
 	char *s = tigetstr(capname);
 	size_t n;
 
-	if (!s || s == (char *)-1)
+	/* terminfo's own marker for "not a string capability". */
+	if (!s || s == (char *)-1)	/* NOLINT(performance-no-int-to-ptr) */
 		return;
 	n = strlen(s);
 	if (restore_len + n < sizeof(restore_seq)) {

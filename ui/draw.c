@@ -16,6 +16,7 @@
 #endif
 #include <langinfo.h>
 #include <ncursesw/curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

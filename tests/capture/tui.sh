@@ -7,7 +7,6 @@
 # SIGTERM and on a crash signal, the ASCII fallback, usage errors.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=tests/capture/common.sh
 . tests/capture/common.sh
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -66,7 +65,7 @@ stty_sane() {	# what
 	rm -f "$tmp/stty"
 	keys "stty -a > $tmp/stty" Enter
 	for _ in $(seq 50); do [ -s "$tmp/stty" ] && break; sleep 0.1; done
-	grep -q -- ' icanon' "$tmp/stty" && grep -q -- ' echo ' "$tmp/stty" ||
+	{ grep -q -- ' icanon' "$tmp/stty" && grep -q -- ' echo ' "$tmp/stty"; } ||
 		fail "$1: terminal modes not restored: $(tr '\n' ' ' < "$tmp/stty")"
 	[ "$(alt_on)" = 0 ] || fail "$1: still on the alternate screen"
 }
