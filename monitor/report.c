@@ -205,8 +205,16 @@ static void print_top(FILE *out, const char *title, struct tally *t,
 	}
 	fprintf(out, "\n%s\n", title);
 	for (size_t i = 0; i < n && i < SUMMARY_TOP; i++) {
+		char key[48];
+
 		human_bytes(rows[i].bytes_out, b, sizeof(b));
-		fprintf(out, "  %-44s %10s  %5" PRIu64 " flows", rows[i].key, b,
+		/* Keep the columns: a long operator or service name is cut,
+		 * with "..." saying so (the JSON report has it whole). */
+		if (strlen(rows[i].key) > 44)
+			snprintf(key, sizeof(key), "%.41s...", rows[i].key);
+		else
+			snprintf(key, sizeof(key), "%s", rows[i].key);
+		fprintf(out, "  %-44s %10s  %5" PRIu64 " flows", key, b,
 			rows[i].flows);
 		if (rows[i].extra[0])
 			fprintf(out, "  %s", rows[i].extra);
