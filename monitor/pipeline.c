@@ -170,6 +170,7 @@ static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
 	if (pl->fail_on & (1u << r.verdict))
 		pl->stats.flows_fail_on++;
 	alerts_raise(pl->alerts, f, &r, rule, name, pl->clock_ns);
+	ui_feed_alert_flow(pl->ui, f, &r, rule, name, pl->clock_ns);
 }
 
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)

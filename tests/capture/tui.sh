@@ -99,6 +99,8 @@ expect 'Infomaniak +CH' "top operators with their controlling jurisdiction"
 expect 'Amazon Web Services +US' "operator controlled from the US"
 expect '^ local .* Countries|CH +[0-9.]+k' "top countries"
 expect 'Flows 13 of 13 +sort bytes' "flow list title"
+expect 'Alerts \(latest first\) +[0-9]+ in all' "alert pane"
+expect 'high +third_country +10\.1\.0\.31 -> yandex\.ru +default\.third_country' "an alert in the pane, with its name and rule"
 expect ' q quit ' "footer keys"
 selected | grep -q 'push\.bergerie-demo\.fr' || fail "largest flow first by bytes"
 
