@@ -100,7 +100,7 @@ expect 'Amazon Web Services +US' "operator controlled from the US"
 expect '^ local .* Countries|CH +[0-9.]+k' "top countries"
 expect 'Flows 13 of 13 +sort bytes' "flow list title"
 expect 'Alerts \(latest first\) +[0-9]+ in all' "alert pane"
-expect 'high +third_country +10\.1\.0\.31 -> yandex\.ru +default\.third_country' "an alert in the pane, with its name and rule"
+expect '^09:01:50Z low +unknown +10\.1\.0\.30 -> 89\.248\.165\.10 +default\.unknown' "the latest alert in the pane: time, severity, verdict, hosts, rule"
 expect ' q quit ' "footer keys"
 selected | grep -q 'push\.bergerie-demo\.fr' || fail "largest flow first by bytes"
 
