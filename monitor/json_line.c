@@ -8,6 +8,7 @@
 #include "json_line.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,12 @@ static bool put(struct json_line *jl, const char *s, size_t n)
 	return true;
 }
 
+/* One byte; the caller reserved room. */
+static inline void put_c(struct json_line *jl, char c)
+{
+	jl->buf[jl->len++] = c;
+}
+
 static bool put_int(struct json_line *jl, json_int_t v)
 {
 	char tmp[24];
@@ -66,65 +73,78 @@ static bool put_int(struct json_line *jl, json_int_t v)
 	return put(jl, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/* Bytes jansson escapes by default: '"', '\\' and those below 0x20. */
+static inline bool needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 /* As jansson escapes by default: '"', '\\', and bytes below 0x20 (the
- * usual short forms for \b \f \n \r \t, \u00XX for the rest). */
+ * usual short forms for \b \f \n \r \t, \u00XX for the rest). Room is
+ * reserved once for the worst case (every byte six), so the copy runs
+ * without checks. */
 static bool put_string(struct json_line *jl, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";	/* as jansson */
-	size_t start = 0;
+	char *o;
 
-	if (!put(jl, "\"", 1))
+	if (n > (SIZE_MAX - 3) / 6 || !reserve(jl, n * 6 + 2))
 		return false;
+	o = jl->buf + jl->len;
+	*o++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[6];
-		size_t elen = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape(c)) {
+			*o++ = (char)c;
 			continue;
-		if (!put(jl, s + start, i - start))
-			return false;
-		esc[0] = '\\';
+		}
+		*o++ = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
 		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
 			break;
 		}
-		if (!put(jl, esc, elen))
-			return false;
-		start = i + 1;
 	}
-	return put(jl, s + start, n - start) && put(jl, "\"", 1);
+	*o++ = '"';
+	jl->len = (size_t)(o - jl->buf);
+	return true;
 }
 
 static bool dump(struct json_line *jl, json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		const char *key;
-		json_t *val;
+		void *it = json_object_iter(v);
 		bool first = true;
 
-		if (!put(jl, "{", 1))
+		if (!reserve(jl, 1))
 			return false;
-		json_object_foreach(v, key, val) {
-			if (!first && !put(jl, ",", 1))
-				return false;
+		put_c(jl, '{');
+		for (; it; it = json_object_iter_next(v, it)) {
+			if (!first) {
+				if (!reserve(jl, 1))
+					return false;
+				put_c(jl, ',');
+			}
 			first = false;
-			if (!put_string(jl, key, strlen(key)) || !put(jl, ":", 1) ||
-			    !dump(jl, val))
+			if (!put_string(jl, json_object_iter_key(it),
+					json_object_iter_key_len(it)) ||
+			    !reserve(jl, 1))
+				return false;
+			put_c(jl, ':');
+			if (!dump(jl, json_object_iter_value(it)))
 				return false;
 		}
 		return put(jl, "}", 1);

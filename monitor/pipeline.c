@@ -55,6 +55,8 @@ struct pipeline {
 	struct writer *writer;
 	_Atomic uint64_t records_written;	/* counted on the writer thread */
 	struct json_line line;			/* the writer thread's buffer */
+	json_t *flow_tree;			/* the writer thread's flow record,
+						 * refilled per flow (record_fill) */
 	struct names *names;			/* server names per flow */
 	struct alerts *alerts;
 	struct syslog *syslog;			/* for its counters */
@@ -107,16 +109,19 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 {
 	struct pipeline *pl = ctx;
 	struct flow_job *j = data;
-	json_t *rec;
+	struct record_fill rf;
 
 	(void)len;
+	if (!pl->flow_tree && !(pl->flow_tree = json_object()))
+		goto done;
 	flow_community_id_ensure(&j->f);
-	rec = record_flow(&pl->rctx, &j->f, (enum flow_end_reason)j->why);
+	record_fill_begin(&rf, pl->flow_tree);
+	record_fill_flow(&rf, &pl->rctx, &j->f, (enum flow_end_reason)j->why);
 	if (j->classified)
 		flow_verdict_reason(&j->f, &j->r);
 	if (j->classified)
-		record_add_jurisdiction(rec, &j->f, &j->r,
-					geo_engine_policy_hash(j->f.engine));
+		record_fill_jurisdiction(&rf, &j->f, &j->r,
+					 geo_engine_policy_hash(j->f.engine));
 	if (j->name[0] || j->sni[0]) {
 		struct record_names rn = {
 			.name = j->name[0] ? j->name : NULL,
@@ -126,12 +131,13 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 			.ech = j->ech,
 		};
 
-		record_add_names(rec, &rn);
+		record_fill_names(&rf, &rn);
 	}
-	if (json_line_dump(&pl->line, rec) &&
+	record_fill_end(&rf);
+	if (json_line_dump(&pl->line, pl->flow_tree) &&
 	    output_write(pl->flow_out, pl->line.buf, pl->line.len))
 		atomic_fetch_add(&pl->records_written, 1);
-	json_decref(rec);
+done:
 	if (j->f.engine)
 		geo_engine_unref(j->f.engine);
 }
@@ -317,6 +323,7 @@ void pipeline_free(struct pipeline *pl)
 	names_free(pl->names);
 	alerts_free(pl->alerts);
 	json_line_fini(&pl->line);
+	json_decref(pl->flow_tree);
 	free(pl);
 }
 

@@ -15,6 +15,7 @@
 #include "community_id.h"
 #include "flow_verdict.h"
 #include "geo/classify.h"
+#include "json_fill.h"
 #include "timefmt.h"
 
 const char *record_addr_str(const struct ip_addr *a, uint8_t family, char *buf,
@@ -76,246 +77,308 @@ static bool proto_has_ports(uint8_t proto)
 	       proto == IPPROTO_NUM_SCTP;
 }
 
-static json_t *side_object(const struct flow *f, int side,
-			   const struct flow_tuple *t)
+/* source / destination: the address, port and the side's counters (the
+ * remote end's geo and AS come later, record_fill_jurisdiction()). */
+static void fill_side(struct json_fill *o, const struct flow *f, int side,
+		      const struct flow_tuple *t)
 {
-	json_t *o = json_object();
+	char buf[64];
 	bool src = side == 0;
 
-	record_set_endpoint(o, src ? &t->src : &t->dst, t->family,
-			    src ? t->sport : t->dport,
-			    proto_has_ports(t->proto));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)f->side[side].bytes));
-	json_object_set_new(o, "packets",
-			    json_integer((json_int_t)f->side[side].packets));
-	return o;
+	json_fill_str(o, "ip", record_addr_str(src ? &t->src : &t->dst,
+					       t->family, buf, sizeof(buf)));
+	if (proto_has_ports(t->proto))
+		json_fill_int(o, "port", src ? t->sport : t->dport);
+	json_fill_int(o, "bytes", (json_int_t)f->side[side].bytes);
+	json_fill_int(o, "packets", (json_int_t)f->side[side].packets);
 }
 
-/* bergerie.flow.source / .destination: what ECS has no place for. */
-static json_t *side_detail(const struct flow *f, int side)
+/* bergerie.flow.source / .destination: what ECS has no place for. Left
+ * out when empty (CONTRACT.md section 1). */
+static void fill_side_detail(struct json_fill *bflow, const char *key,
+			     const struct flow *f, int side)
 {
 	const struct flow_side *s = &f->side[side];
-	json_t *o = json_object();
+	struct json_fill o;
 	char tbuf[TIMEFMT_LEN];
 	char flags[9];
 
+	json_fill_open(bflow, key, &o);
 	if (s->packets) {
-		json_object_set_new(o, "start",
-				    json_string(timefmt_rfc3339(s->first_ns, tbuf)));
-		json_object_set_new(o, "end",
-				    json_string(timefmt_rfc3339(s->last_ns, tbuf)));
+		json_fill_str(&o, "start", timefmt_rfc3339(s->first_ns, tbuf));
+		json_fill_str(&o, "end", timefmt_rfc3339(s->last_ns, tbuf));
 	}
 	if (f->key.proto == IPPROTO_NUM_TCP && s->tcp_flags) {
 		record_tcp_flags(s->tcp_flags, flags);
-		json_object_set_new(o, "tcp_flags", json_string(flags));
+		json_fill_str(&o, "tcp_flags", flags);
 	}
-	return o;
+	json_fill_close(bflow, key, &o, true);
 }
 
-/* A field with no value is left out (CONTRACT.md section 1). */
-static void set_nonempty(json_t *obj, const char *key, json_t *value)
+/* {key: {inner: value}}, left out when value is (as json_pack would). */
+static void fill_nested_str(struct json_fill *c, const char *key,
+			    const char *inner, const char *value)
 {
-	if (json_object_size(value))
-		json_object_set_new(obj, key, value);
-	else
-		json_decref(value);
+	struct json_fill o;
+
+	json_fill_open(c, key, &o);
+	json_fill_str(&o, inner, value);
+	json_fill_close(c, key, &o, true);
 }
 
-static void set_vlans(json_t *network, const struct flow *f)
+static void fill_vlans(struct json_fill *network, const struct flow *f)
 {
 	char id[8];
 
 	if (f->key.vlan[0]) {
 		snprintf(id, sizeof(id), "%u", f->key.vlan[0]);
-		json_object_set_new(network, "vlan",
-				    json_pack("{s:s}", "id", id));
+		fill_nested_str(network, "vlan", "id", id);
 	}
 	if (f->key.vlan[1]) {
+		struct json_fill inner;
+
 		snprintf(id, sizeof(id), "%u", f->key.vlan[1]);
-		json_object_set_new(network, "inner",
-				    json_pack("{s:{s:s}}", "vlan", "id", id));
+		json_fill_open(network, "inner", &inner);
+		fill_nested_str(&inner, "vlan", "id", id);
+		json_fill_close(network, "inner", &inner, true);
 	}
 }
 
-static json_t *tunnel_object(const struct flow *f)
+static void fill_tunnel(struct json_fill *bg, const struct flow *f)
 {
-	json_t *o = json_object();
+	struct json_fill o;
 	char a[64], b[64];
 
-	json_object_set_new(o, "type", json_string(tunnel_type_name(f->tunnel)));
-	json_object_set_new(o, "depth", json_integer(f->key.depth));
+	json_fill_open(bg, "tunnel", &o);
+	json_fill_str(&o, "type", tunnel_type_name(f->tunnel));
+	json_fill_int(&o, "depth", f->key.depth);
 	if (f->outer_family) {
+		struct json_fill outer;
+
 		record_addr_str(&f->outer_src, f->outer_family, a, sizeof(a));
 		record_addr_str(&f->outer_dst, f->outer_family, b, sizeof(b));
-		json_object_set_new(o, "outer",
-				    json_pack("{s:{s:s},s:{s:s}}", "source", "ip",
-					      a, "destination", "ip", b));
+		json_fill_open(&o, "outer", &outer);
+		fill_nested_str(&outer, "source", "ip", a);
+		fill_nested_str(&outer, "destination", "ip", b);
+		json_fill_close(&o, "outer", &outer, true);
 	}
 	if (f->has_vni)
-		json_object_set_new(o, "vni", json_integer(f->key.vni));
-	return o;
+		json_fill_int(&o, "vni", f->key.vni);
+	json_fill_close(bg, "tunnel", &o, false);
+}
+
+void record_fill_begin(struct record_fill *rf, json_t *rec)
+{
+	memset(rf, 0, sizeof(*rf));
+	json_fill_begin(&rf->root, rec);
+}
+
+void record_fill_flow(struct record_fill *rf, const struct record_context *ctx,
+		      const struct flow *f, enum flow_end_reason why)
+{
+	static const char *const category[] = {"network"};
+	struct flow_tuple t;
+	struct json_fill event, observer, bflow;
+	char tbuf[TIMEFMT_LEN], cid[COMMUNITY_ID_STRLEN];
+	const char *transport, *type[2];
+	bool interim = why == FLOW_END_ACTIVE_TIMEOUT;
+
+	flow_tuple_of(f, &t);
+	json_fill_str(&rf->root, "@timestamp", timefmt_rfc3339(f->last_ns, tbuf));
+
+	json_fill_open(&rf->root, "event", &event);
+	json_fill_str(&event, "kind", "event");
+	json_fill_strs(&event, "category", category, 1);
+	type[0] = "connection";
+	type[1] = interim ? "info" : "end";
+	json_fill_strs(&event, "type", type, 2);
+	json_fill_str(&event, "start", timefmt_rfc3339(f->start_ns, tbuf));
+	json_fill_str(&event, "end", timefmt_rfc3339(f->last_ns, tbuf));
+	json_fill_int(&event, "duration", (json_int_t)(f->last_ns - f->start_ns));
+	json_fill_close(&rf->root, "event", &event, false);
+
+	json_fill_open(&rf->root, "source", &rf->src);
+	fill_side(&rf->src, f, 0, &t);
+	json_fill_open(&rf->root, "destination", &rf->dst);
+	fill_side(&rf->dst, f, 1, &t);
+
+	json_fill_open(&rf->root, "network", &rf->net);
+	transport = record_transport_name(t.proto);
+	if (transport) {
+		json_fill_str(&rf->net, "transport", transport);
+	} else {
+		char num[4];
+
+		snprintf(num, sizeof(num), "%u", t.proto);
+		json_fill_str(&rf->net, "iana_number", num);
+	}
+	json_fill_str(&rf->net, "type", t.family == 6 ? "ipv6" : "ipv4");
+	community_id_format(f->community_id, cid);
+	json_fill_str(&rf->net, "community_id", cid);
+	json_fill_int(&rf->net, "bytes",
+		      (json_int_t)(f->side[0].bytes + f->side[1].bytes));
+	json_fill_int(&rf->net, "packets",
+		      (json_int_t)(f->side[0].packets + f->side[1].packets));
+	fill_vlans(&rf->net, f);
+
+	json_fill_open(&rf->root, "observer", &observer);
+	json_fill_str(&observer, "hostname", ctx->observer_hostname);
+	json_fill_str(&observer, "name", ctx->observer_name);
+	if (ctx->live && f->input_index < ctx->ninputs) {
+		struct json_fill ingress;
+
+		json_fill_open(&observer, "ingress", &ingress);
+		fill_nested_str(&ingress, "interface", "name",
+				ctx->input_names[f->input_index]);
+		json_fill_close(&observer, "ingress", &ingress, true);
+	}
+	json_fill_close(&rf->root, "observer", &observer, false);
+	if (!ctx->live && f->input_index < ctx->ninputs) {
+		struct json_fill log;
+
+		json_fill_open(&rf->root, "log", &log);
+		fill_nested_str(&log, "file", "path",
+				ctx->input_names[f->input_index]);
+		json_fill_close(&rf->root, "log", &log, true);
+	}
+
+	json_fill_open(&rf->root, "bergerie", &rf->bg);
+	json_fill_str(&rf->bg, "input", ctx->live ? "live" : "pcap");
+	json_fill_open(&rf->bg, "flow", &bflow);
+	json_fill_str(&bflow, "end_reason", flow_end_reason_name(why));
+	if (interim)
+		json_fill_true(&bflow, "interim");
+	fill_side_detail(&bflow, "source", f, 0);
+	fill_side_detail(&bflow, "destination", f, 1);
+	json_fill_close(&rf->bg, "flow", &bflow, false);
+	if (t.proto == IPPROTO_NUM_ICMP || t.proto == IPPROTO_NUM_ICMPV6) {
+		struct json_fill icmp;
+
+		json_fill_open(&rf->bg, "icmp", &icmp);
+		json_fill_int(&icmp, "type", f->icmp_type);
+		json_fill_int(&icmp, "code", f->icmp_code);
+		json_fill_close(&rf->bg, "icmp", &icmp, false);
+	}
+	if (f->key.depth > 0)
+		fill_tunnel(&rf->bg, f);
+}
+
+void record_fill_jurisdiction(struct record_fill *rf, const struct flow *f,
+			      const struct geo_result *r,
+			      const char *policy_hash)
+{
+	int remote = flow_remote_side(f);
+	const char *zone = zone_name(r->zone);
+
+	json_fill_str(&rf->net, "direction",
+		      flow_direction_name(flow_direction_of(f)));
+	if (remote >= 0) {
+		struct json_fill *end = remote == 0 ? &rf->src : &rf->dst;
+
+		if (r->country[0])
+			fill_nested_str(end, "geo", "country_iso_code",
+					r->country);
+		if (r->asn) {
+			struct json_fill as;
+
+			json_fill_open(end, "as", &as);
+			json_fill_int(&as, "number", (json_int_t)r->asn);
+			if (r->as_org[0])
+				fill_nested_str(&as, "organization", "name",
+						r->as_org);
+			json_fill_close(end, "as", &as, false);
+		}
+		json_fill_str(&rf->bg, "remote",
+			      remote == 0 ? "source" : "destination");
+	}
+	json_fill_str(&rf->bg, "verdict", verdict_name(r->verdict));
+	if (zone)
+		json_fill_str(&rf->bg, "zone", zone);
+	if (r->operator_name && *r->operator_name)
+		json_fill_str(&rf->bg, "operator", r->operator_name);
+	if (r->controller[0]) {
+		json_fill_str(&rf->bg, "jurisdiction", r->controller);
+		if (r->jurisdiction && r->jurisdiction->nlaws)
+			json_fill_strs(&rf->bg, "laws",
+				       r->jurisdiction->laws,
+				       r->jurisdiction->nlaws);
+	}
+	json_fill_str(&rf->bg, "reason", r->reason);
+	if (f->rule)
+		json_fill_str(&rf->bg, "rule", f->rule->id);
+	if (policy_hash)
+		fill_nested_str(&rf->bg, "policy", "hash", policy_hash);
+}
+
+void record_fill_names(struct record_fill *rf, const struct record_names *n)
+{
+	if (n->name) {
+		json_fill_str(&rf->dst, "domain", n->name);
+		json_fill_str(&rf->bg, "name_source", n->source);
+	}
+	if (n->dns_name)
+		json_fill_str(&rf->bg, "dns_name", n->dns_name);
+	if (n->sni) {
+		struct json_fill tls;
+
+		json_fill_open(&rf->root, "tls", &tls);
+		fill_nested_str(&tls, "client", "server_name", n->sni);
+		json_fill_close(&rf->root, "tls", &tls, true);
+	}
+	if (n->ech) {
+		struct json_fill tls;
+
+		json_fill_open(&rf->bg, "tls", &tls);
+		json_fill_true(&tls, "ech");
+		json_fill_close(&rf->bg, "tls", &tls, false);
+	}
+}
+
+void record_fill_end(struct record_fill *rf)
+{
+	json_fill_end(&rf->src);
+	json_fill_end(&rf->dst);
+	json_fill_end(&rf->net);
+	json_fill_end(&rf->bg);
+	json_fill_end(&rf->root);
 }
 
 json_t *record_flow(const struct record_context *ctx, const struct flow *f,
 		    enum flow_end_reason why)
 {
-	struct flow_tuple t;
-	json_t *rec = json_object(), *event, *network, *observer, *bg, *bflow;
-	char tbuf[TIMEFMT_LEN], cid[COMMUNITY_ID_STRLEN];
-	const char *transport;
-	bool interim = why == FLOW_END_ACTIVE_TIMEOUT;
+	struct record_fill rf;
+	json_t *rec = json_object();
 
-	flow_tuple_of(f, &t);
-	json_object_set_new(rec, "@timestamp",
-			    json_string(timefmt_rfc3339(f->last_ns, tbuf)));
-
-	event = json_object();
-	json_object_set_new(event, "kind", json_string("event"));
-	json_object_set_new(event, "category", json_pack("[s]", "network"));
-	json_object_set_new(event, "type",
-			    json_pack("[s,s]", "connection",
-				      interim ? "info" : "end"));
-	json_object_set_new(event, "start",
-			    json_string(timefmt_rfc3339(f->start_ns, tbuf)));
-	json_object_set_new(event, "end",
-			    json_string(timefmt_rfc3339(f->last_ns, tbuf)));
-	json_object_set_new(event, "duration",
-			    json_integer((json_int_t)(f->last_ns - f->start_ns)));
-	json_object_set_new(rec, "event", event);
-
-	json_object_set_new(rec, "source", side_object(f, 0, &t));
-	json_object_set_new(rec, "destination", side_object(f, 1, &t));
-
-	network = json_object();
-	transport = record_transport_name(t.proto);
-	if (transport) {
-		json_object_set_new(network, "transport", json_string(transport));
-	} else {
-		char num[4];
-
-		snprintf(num, sizeof(num), "%u", t.proto);
-		json_object_set_new(network, "iana_number", json_string(num));
-	}
-	json_object_set_new(network, "type",
-			    json_string(t.family == 6 ? "ipv6" : "ipv4"));
-	community_id_format(f->community_id, cid);
-	json_object_set_new(network, "community_id", json_string(cid));
-	json_object_set_new(network, "bytes",
-			    json_integer((json_int_t)(f->side[0].bytes +
-						      f->side[1].bytes)));
-	json_object_set_new(network, "packets",
-			    json_integer((json_int_t)(f->side[0].packets +
-						      f->side[1].packets)));
-	set_vlans(network, f);
-	json_object_set_new(rec, "network", network);
-
-	observer = json_object();
-	json_object_set_new(observer, "hostname",
-			    json_string(ctx->observer_hostname));
-	json_object_set_new(observer, "name", json_string(ctx->observer_name));
-	if (ctx->live && f->input_index < ctx->ninputs)
-		json_object_set_new(observer, "ingress",
-				    json_pack("{s:{s:s}}", "interface", "name",
-					      ctx->input_names[f->input_index]));
-	json_object_set_new(rec, "observer", observer);
-	if (!ctx->live && f->input_index < ctx->ninputs)
-		json_object_set_new(rec, "log",
-				    json_pack("{s:{s:s}}", "file", "path",
-					      ctx->input_names[f->input_index]));
-
-	bg = json_object();
-	json_object_set_new(bg, "input", json_string(ctx->live ? "live" : "pcap"));
-	bflow = json_object();
-	json_object_set_new(bflow, "end_reason",
-			    json_string(flow_end_reason_name(why)));
-	if (interim)
-		json_object_set_new(bflow, "interim", json_true());
-	set_nonempty(bflow, "source", side_detail(f, 0));
-	set_nonempty(bflow, "destination", side_detail(f, 1));
-	json_object_set_new(bg, "flow", bflow);
-	if (t.proto == IPPROTO_NUM_ICMP || t.proto == IPPROTO_NUM_ICMPV6)
-		json_object_set_new(bg, "icmp",
-				    json_pack("{s:i,s:i}", "type", f->icmp_type,
-					      "code", f->icmp_code));
-	if (f->key.depth > 0)
-		json_object_set_new(bg, "tunnel", tunnel_object(f));
-	json_object_set_new(rec, "bergerie", bg);
+	record_fill_begin(&rf, rec);
+	record_fill_flow(&rf, ctx, f, why);
+	record_fill_end(&rf);
 	return rec;
+}
+
+/* Cursors appending to a record record_flow() built. */
+static void fill_append(struct record_fill *rf, json_t *rec)
+{
+	json_fill_append(&rf->root, rec);
+	json_fill_append(&rf->src, json_object_get(rec, "source"));
+	json_fill_append(&rf->dst, json_object_get(rec, "destination"));
+	json_fill_append(&rf->net, json_object_get(rec, "network"));
+	json_fill_append(&rf->bg, json_object_get(rec, "bergerie"));
 }
 
 void record_add_jurisdiction(json_t *rec, const struct flow *f,
 			     const struct geo_result *r,
 			     const char *policy_hash)
 {
-	json_t *network = json_object_get(rec, "network");
-	json_t *bg = json_object_get(rec, "bergerie");
-	int remote = flow_remote_side(f);
-	const char *zone = zone_name(r->zone);
+	struct record_fill rf;
 
-	json_object_set_new(network, "direction",
-			    json_string(flow_direction_name(flow_direction_of(f))));
-	if (remote >= 0) {
-		json_t *end = json_object_get(rec, remote == 0 ? "source"
-								: "destination");
-
-		if (r->country[0])
-			json_object_set_new(end, "geo",
-					    json_pack("{s:s}", "country_iso_code",
-						      r->country));
-		if (r->asn) {
-			json_t *as = json_pack("{s:I}", "number",
-					       (json_int_t)r->asn);
-
-			if (r->as_org[0])
-				json_object_set_new(as, "organization",
-						    json_pack("{s:s}", "name",
-							      r->as_org));
-			json_object_set_new(end, "as", as);
-		}
-		json_object_set_new(bg, "remote",
-				    json_string(remote == 0 ? "source"
-							    : "destination"));
-	}
-	json_object_set_new(bg, "verdict",
-			    json_string(verdict_name(r->verdict)));
-	if (zone)
-		json_object_set_new(bg, "zone", json_string(zone));
-	if (r->operator_name && *r->operator_name)
-		json_object_set_new(bg, "operator", json_string(r->operator_name));
-	if (r->controller[0]) {
-		json_object_set_new(bg, "jurisdiction", json_string(r->controller));
-		if (r->jurisdiction && r->jurisdiction->nlaws) {
-			json_t *laws = json_array();
-
-			for (size_t i = 0; i < r->jurisdiction->nlaws; i++)
-				json_array_append_new(
-					laws, json_string(r->jurisdiction->laws[i]));
-			json_object_set_new(bg, "laws", laws);
-		}
-	}
-	json_object_set_new(bg, "reason", json_string(r->reason));
-	if (f->rule)
-		json_object_set_new(bg, "rule", json_string(f->rule->id));
-	if (policy_hash)
-		json_object_set_new(bg, "policy",
-				    json_pack("{s:s}", "hash", policy_hash));
+	fill_append(&rf, rec);
+	record_fill_jurisdiction(&rf, f, r, policy_hash);
 }
 
 void record_add_names(json_t *rec, const struct record_names *n)
 {
-	json_t *bg = json_object_get(rec, "bergerie");
+	struct record_fill rf;
 
-	if (n->name) {
-		json_object_set_new(json_object_get(rec, "destination"), "domain",
-				    json_string(n->name));
-		json_object_set_new(bg, "name_source", json_string(n->source));
-	}
-	if (n->dns_name)
-		json_object_set_new(bg, "dns_name", json_string(n->dns_name));
-	if (n->sni)
-		json_object_set_new(rec, "tls",
-				    json_pack("{s:{s:s}}", "client", "server_name",
-					      n->sni));
-	if (n->ech)
-		json_object_set_new(bg, "tls", json_pack("{s:b}", "ech", 1));
+	fill_append(&rf, rec);
+	record_fill_names(&rf, n);
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "flow.h"
+#include "json_fill.h"
 
 /* What every record of a run shares. */
 struct record_context {
@@ -65,5 +66,24 @@ void record_add_names(json_t *rec, const struct record_names *n);
 void record_add_jurisdiction(json_t *rec, const struct flow *f,
 			     const struct geo_result *r,
 			     const char *policy_hash);
+
+/*
+ * The same record refilled in place (json_fill.h): the output thread keeps
+ * one tree and refills it per flow, which writes exactly what
+ * record_flow() + record_add_jurisdiction() + record_add_names() would.
+ * Call begin, flow, then optionally jurisdiction and names, then end.
+ */
+struct record_fill {
+	struct json_fill root, src, dst, net, bg;
+};
+
+void record_fill_begin(struct record_fill *rf, json_t *rec);
+void record_fill_flow(struct record_fill *rf, const struct record_context *ctx,
+		      const struct flow *f, enum flow_end_reason why);
+void record_fill_jurisdiction(struct record_fill *rf, const struct flow *f,
+			      const struct geo_result *r,
+			      const char *policy_hash);
+void record_fill_names(struct record_fill *rf, const struct record_names *n);
+void record_fill_end(struct record_fill *rf);
 
 #endif
