@@ -5,6 +5,7 @@
 #   make bench      replay benchmark against a bare libpcap loop
 #   make fuzz       the long fuzz pass
 #   make lint       cppcheck and clang-tidy
+#   make install    PREFIX=/usr/local DESTDIR= (mk/install.mk; also uninstall)
 
 VERSION := 0.1.0
 
@@ -91,3 +92,6 @@ lint:
 
 clean:
 	rm -rf build bergerie
+
+# Installation, man page, completion, sample configuration (issue 8).
+include mk/install.mk
