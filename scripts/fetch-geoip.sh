@@ -5,6 +5,7 @@
 #   scripts/fetch-geoip.sh --update-pins [asn=VERSION] [country=VERSION]
 #
 # DATA_DIR defaults to $BERGERIE_DATA_DIR, else ./data at the repository root
+# (the pins file to $BERGERIE_GEOIP_PINS, else scripts/geoip-pins.txt)
 # (git-ignored). It receives:
 #   country.mmdb            DB-IP Lite country, flat schema {"country_code"}
 #   asn.mmdb                built here from the ip-location-db ASN CSV,
@@ -32,7 +33,7 @@ set -eu -o pipefail
 prog=fetch-geoip
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-pins="$here/geoip-pins.txt"
+pins=${BERGERIE_GEOIP_PINS:-$here/geoip-pins.txt}	# bergerie-fetch-geoip sets it
 
 die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
