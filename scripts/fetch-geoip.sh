@@ -5,8 +5,8 @@
 #   scripts/fetch-geoip.sh --update-pins [asn=VERSION] [country=VERSION]
 #
 # DATA_DIR defaults to $BERGERIE_DATA_DIR, else ./data at the repository root
-# (the pins file to $BERGERIE_GEOIP_PINS, else scripts/geoip-pins.txt)
-# (git-ignored). It receives:
+# (git-ignored); the pins file to $BERGERIE_GEOIP_PINS, else
+# scripts/geoip-pins.txt. DATA_DIR receives:
 #   country.mmdb            DB-IP Lite country, flat schema {"country_code"}
 #   asn.mmdb                built here from the ip-location-db ASN CSV,
 #                           GeoLite2-ASN-like schema, database_type
