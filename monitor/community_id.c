@@ -16,6 +16,7 @@
  * endpoints keep the packet's order (pycommunityid icmp.py and icmp6.py,
  * mirroring Zeek's ICMP4_counterpart()/ICMP6_counterpart()).
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -23,6 +24,23 @@
 #include <openssl/sha.h>
 
 #include "community_id.h"
+
+/* SHA-1, fetched once: SHA1() looks the algorithm up in OpenSSL 3's
+ * provider tables on every call, half of its cost on a 40-byte input. */
+static EVP_MD *sha1_md;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void sha1_fetch(void)
+{
+	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+static void sha1(const uint8_t *buf, size_t n, uint8_t out[20])
+{
+	pthread_once(&sha1_once, sha1_fetch);
+	if (!sha1_md || !EVP_Digest(buf, n, out, NULL, sha1_md, NULL))
+		SHA1(buf, n, out);
+}
 
 /* Counterpart of a two-way ICMPv4 type, -1 for a one-way type. */
 static int icmp4_counterpart(uint8_t type)
@@ -124,7 +142,7 @@ void community_id_hash(const struct flow_tuple *t, uint16_t seed,
 		put_be16(buf + n + 2, p2);
 		n += 4;
 	}
-	SHA1(buf, n, out);
+	sha1(buf, n, out);
 }
 
 void community_id_format(const uint8_t hash[20],
