@@ -71,6 +71,10 @@ struct flow_table {
 	uint64_t timeout_ns[TC_COUNT];
 	struct flow_list active;	/* ordered by active_mark_ns */
 	uint64_t active_ns;		/* 0: no interim records */
+	uint64_t next_due;		/* no list head is due before this:
+					 * flow_table_advance() looks no further
+					 * until then (lowered as flows join a
+					 * list, recomputed after each sweep) */
 	uint8_t seed[SIPHASH_KEY_LEN];
 	struct flow *free_list;		/* linked through hash_next */
 	struct flow *slab_next;		/* next never-used flow of the slab */
@@ -487,6 +491,8 @@ static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
 	f->start_ns = t->now;
 	f->active_mark_ns = t->now;
 	active_append(&t->active, f);
+	if (t->active_ns && t->now + t->active_ns < t->next_due)
+		t->next_due = t->now + t->active_ns;
 	f->seq = t->next_seq++;
 	if (proto_is_icmp(k->proto)) {
 		f->icmp_type = l->icmp_type;
@@ -596,6 +602,8 @@ static void lru_touch(struct flow_table *t, struct flow *f)
 	}
 	f->lru_ns = t->now;
 	lru_append(&t->lru[c], f);
+	if (t->now + t->timeout_ns[c] < t->next_due)
+		t->next_due = t->now + t->timeout_ns[c];
 }
 
 static void side_count(struct flow_side *s, uint32_t ip_bytes, uint64_t now)
@@ -763,6 +771,15 @@ void flow_table_advance(struct flow_table *t, uint64_t now_ns)
 		t->now = now_ns;
 	now = t->now;
 
+	/* Every list is ordered by deadline (flows join at the tail with
+	 * the current time), so nothing is due before the earliest head's;
+	 * next_due is a lower bound of that. The common case: one compare. */
+	if (now < t->next_due) {
+		if (t->nbatch)
+			batch_emit(t);
+		return;
+	}
+
 	for (unsigned c = 0; c < TC_COUNT; c++) {
 		struct flow *f;
 
@@ -786,6 +803,15 @@ void flow_table_advance(struct flow_table *t, uint64_t now_ns)
 			t->batch[t->nbatch++] = f;
 		}
 	}
+
+	t->next_due = UINT64_MAX;
+	for (unsigned c = 0; c < TC_COUNT; c++)
+		if (t->lru[c].head &&
+		    t->lru[c].head->lru_ns + t->timeout_ns[c] < t->next_due)
+			t->next_due = t->lru[c].head->lru_ns + t->timeout_ns[c];
+	if (t->active_ns && t->active.head &&
+	    t->active.head->active_mark_ns + t->active_ns < t->next_due)
+		t->next_due = t->active.head->active_mark_ns + t->active_ns;
 
 	if (t->nbatch)
 		batch_emit(t);
