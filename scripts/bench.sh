@@ -4,12 +4,14 @@
 # Generates the bench captures once into build/bench/ (IMIX and all
 # minimum-size frames, 200,000 flows, about 3 million packets each; kept
 # between runs), then for each capture runs the bare loop
-# (build/tools/bare_loop) and `./bergerie -r FILE --flows /dev/null`
-# alternately RUNS times (default 5), whole processes timed from outside,
-# and prints the median packets per second of each, the ratio
-# bergerie/bare (goal >= 0.6, CONTRACT.md section 9), bergerie's peak RSS
-# and the bytes per flow. A benchmark, not a test: it exits 0 below the
-# goal too. Environment: RUNS, BENCH_DIR, BERGERIE (default ./bergerie),
+# (build/tools/bare_loop), `./bergerie -r FILE --flows /dev/null` and
+# `./bergerie -r FILE` (analysis only: no flow records) alternately RUNS
+# times (default 5), whole processes timed from outside, and prints the
+# median packets per second of each, the ratio bergerie/bare with flow
+# records (the headline: goal >= 0.6, CONTRACT.md section 9) and without,
+# each run's median CPU time per thread (packet thread, output thread, as
+# bergerie -v prints them), bergerie's peak RSS and the bytes per flow.
+# A benchmark, not a test: it exits 0 below the goal too. Environment: RUNS, BENCH_DIR, BERGERIE (default ./bergerie),
 # BERGERIE_ARGS (extra options), FLOWS, PACKETS.
 set -eu
 cd "$(dirname "$0")/.."
@@ -77,15 +79,59 @@ median() {	# median of the numbers on standard input
 		else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# run_berg TAG [options]: one timed bergerie run; appends its wall time,
+# peak RSS and per-thread CPU to $DIR/TAG.{t,rss,cpu}.
+run_berg() {
+	tag=$1
+	shift
+	t0=$(now)
+	if [ -n "$TIMEF" ]; then
+		# shellcheck disable=SC2086
+		$TIMEF -f %M -o "$DIR/rss.one" "$BERGERIE" -r "$f" -v "$@" \
+			$BERGERIE_ARGS > /dev/null 2> "$DIR/berg.err"
+		cat "$DIR/rss.one" >> "$DIR/$tag.rss"
+	else
+		# shellcheck disable=SC2086
+		"$BERGERIE" -r "$f" -v "$@" $BERGERIE_ARGS \
+			> /dev/null 2> "$DIR/berg.err"
+	fi
+	t1=$(now)
+	calc "$t1 - $t0" >> "$DIR/$tag.t"
+	# "cpu: packet thread 1.234 s, output thread 0.567 s"
+	sed -n 's/^cpu: packet thread \([0-9.]*\) s, output thread \([0-9.]*\) s$/\1 \2/p' \
+		"$DIR/berg.err" >> "$DIR/$tag.cpu"
+}
+
+# print_berg TAG LABEL: the row for a bergerie variant against the bare loop.
+print_berg() {
+	tag=$1
+	label=$2
+	berg_s=$(median < "$DIR/$tag.t")
+	berg_pps=$(calc "$packets / $berg_s")
+	ratio=$(calc "$berg_pps / $bare_pps")
+	printf '  %-19s %12.0f packets/s  (median of %d, %.3f s), ratio %.3f\n' \
+		"$label" "$berg_pps" "$RUNS" "$berg_s" "$ratio"
+	if [ -s "$DIR/$tag.cpu" ]; then
+		printf '  %-19s packet thread %.3f s, output thread %.3f s (medians)\n' \
+			"" "$(cut -d' ' -f1 "$DIR/$tag.cpu" | median)" \
+			"$(cut -d' ' -f2 "$DIR/$tag.cpu" | median)"
+	fi
+	if [ -s "$DIR/$tag.rss" ]; then
+		rss=$(sort -n "$DIR/$tag.rss" | tail -1)
+		printf '  %-19s peak RSS %d KiB, %.0f bytes per flow\n' \
+			"" "$rss" "$(calc "$rss * 1024 / $flows")"
+	fi
+}
+
 for name in imix min; do
 	f=$DIR/$name.pcap
 	# shellcheck disable=SC2046
 	set -- $(cat "$DIR/$name.info")	# flows N packets M bytes B
 	flows=$2
 	packets=$4
-	: > "$DIR/bare.t"
-	: > "$DIR/berg.t"
-	: > "$DIR/berg.rss"
+	for x in bare.t berg.t berg.rss berg.cpu ana.t ana.rss ana.cpu; do
+		: > "$DIR/$x"
+	done
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
 		t0=$(now)
@@ -93,20 +139,8 @@ for name in imix min; do
 		t1=$(now)
 		calc "$t1 - $t0" >> "$DIR/bare.t"
 		if [ $have_bergerie = yes ]; then
-			t0=$(now)
-			if [ -n "$TIMEF" ]; then
-				# shellcheck disable=SC2086
-				$TIMEF -f %M -o "$DIR/rss.one" "$BERGERIE" -r "$f" \
-					--flows /dev/null $BERGERIE_ARGS \
-					> /dev/null 2> "$DIR/berg.err"
-				cat "$DIR/rss.one" >> "$DIR/berg.rss"
-			else
-				# shellcheck disable=SC2086
-				"$BERGERIE" -r "$f" --flows /dev/null $BERGERIE_ARGS \
-					> /dev/null 2> "$DIR/berg.err"
-			fi
-			t1=$(now)
-			calc "$t1 - $t0" >> "$DIR/berg.t"
+			run_berg berg --flows /dev/null
+			run_berg ana
 		fi
 		i=$((i + 1))
 	done
@@ -117,20 +151,14 @@ for name in imix min; do
 	printf '  bare libpcap loop   %12.0f packets/s  (median of %d, %.3f s)\n' \
 		"$bare_pps" "$RUNS" "$bare_s"
 	if [ $have_bergerie = yes ]; then
+		print_berg berg "bergerie --flows"
+		print_berg ana "bergerie, no records"
 		berg_s=$(median < "$DIR/berg.t")
-		berg_pps=$(calc "$packets / $berg_s")
-		ratio=$(calc "$berg_pps / $bare_pps")
+		ratio=$(calc "$bare_s / $berg_s")
 		verdict=$(awk -v r="$ratio" -v g="$GOAL" \
 			'BEGIN { print (r >= g) ? "PASS" : "BELOW GOAL" }')
-		printf '  bergerie            %12.0f packets/s  (median of %d, %.3f s)\n' \
-			"$berg_pps" "$RUNS" "$berg_s"
-		printf '  ratio bergerie/bare %12.3f  (goal >= %s): %s\n' \
+		printf '  ratio bergerie/bare %12.3f  (with flow records; goal >= %s): %s\n' \
 			"$ratio" "$GOAL" "$verdict"
-		if [ -s "$DIR/berg.rss" ]; then
-			rss=$(sort -n "$DIR/berg.rss" | tail -1)
-			printf '  peak RSS            %12d KiB, %.0f bytes per flow\n' \
-				"$rss" "$(calc "$rss * 1024 / $flows")"
-		fi
 	fi
 done
 exit 0
