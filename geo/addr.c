@@ -1,8 +1,9 @@
 /*
  * addr.c: IP addresses and prefixes in and out of text.
  *
- * Jobs: parse and format addresses and prefixes through inet_pton and
- * inet_ntop (so output is RFC 5952's canonical form), reject prefixes with
+ * Jobs: parse addresses and prefixes through inet_pton, format them as
+ * glibc's inet_ntop does (RFC 5952's canonical form; geo_addr_ntop, tested
+ * against inet_ntop itself), reject prefixes with
  * host bits set, test containment.
  * Must never: accept a prefix length it did not read as digits, or read a
  * byte beyond b[16].
@@ -30,6 +31,102 @@ bool geo_addr_parse(const char *s, struct geo_addr *out)
 	return false;
 }
 
+/* "a.b.c.d" at p; returns the end. */
+static char *put_v4(char *p, const uint8_t *b)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	return p;
+}
+
+/*
+ * glibc's inet_ntop6 step by step (resolv/inet_ntop.c): the first longest
+ * run of two or more zero words becomes "::"; ::a.b.c.d for IPv4-compatible
+ * (six zero words) and ::ffff:a.b.c.d for mapped addresses; lowercase hex
+ * without leading zeros. inet_ntop formats through sprintf, a large share
+ * of a flow record's cost.
+ */
+static char *put_v6(char *p, const uint8_t *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	for (int i = 0; i < 8; i++) {
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				cur_len = 1;
+			} else {
+				cur_len++;
+			}
+		} else if (cur >= 0) {
+			if (best < 0 || cur_len > best_len) {
+				best = cur;
+				best_len = cur_len;
+			}
+			cur = -1;
+		}
+	}
+	if (cur >= 0 && (best < 0 || cur_len > best_len)) {
+		best = cur;
+		best_len = cur_len;
+	}
+	if (best >= 0 && best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return put_v4(p, b + 12);
+		for (int sh = 12; sh >= 0; sh -= 4)
+			if ((w[i] >> sh) || sh == 0)
+				*p++ = hex[(w[i] >> sh) & 15];
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	return p;
+}
+
+const char *geo_addr_ntop(int family, const uint8_t *b, char *buf, size_t len)
+{
+	char tmp[GEO_ADDR_STRLEN];
+	char *end;
+	size_t n;
+
+	if (!buf || len == 0)
+		return NULL;
+	if (family == 4)
+		end = put_v4(tmp, b);
+	else if (family == 6)
+		end = put_v6(tmp, b);
+	else
+		return NULL;
+	n = (size_t)(end - tmp);
+	if (n + 1 > len)
+		return NULL;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 const char *geo_addr_format(const struct geo_addr *a, char *buf, size_t len)
 {
 	if (!buf || len == 0)
@@ -37,13 +134,8 @@ const char *geo_addr_format(const struct geo_addr *a, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!a)
 		return buf;
-	if (a->family == 4) {
-		if (!inet_ntop(AF_INET, a->b, buf, (socklen_t)len))
-			buf[0] = '\0';
-	} else if (a->family == 6) {
-		if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)len))
-			buf[0] = '\0';
-	}
+	if (!geo_addr_ntop(a->family, a->b, buf, len))
+		buf[0] = '\0';
 	return buf;
 }
 

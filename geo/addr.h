@@ -31,6 +31,11 @@ bool geo_addr_parse(const char *s, struct geo_addr *out);
 /* inet_ntop into buf (at least GEO_ADDR_STRLEN bytes); returns buf. */
 const char *geo_addr_format(const struct geo_addr *a, char *buf, size_t len);
 
+/* What glibc's inet_ntop writes for family 4 or 6 (b: 4 or 16 network-order
+ * bytes), without its sprintf; NULL when len is too small or the family
+ * unknown. */
+const char *geo_addr_ntop(int family, const uint8_t *b, char *buf, size_t len);
+
 /* An IPv4 address from 4 network-order bytes, an IPv6 one from 16. */
 void geo_addr_from_v4(struct geo_addr *a, const uint8_t v4[4]);
 void geo_addr_from_v6(struct geo_addr *a, const uint8_t v6[16]);

@@ -21,7 +21,7 @@
 const char *record_addr_str(const struct ip_addr *a, uint8_t family, char *buf,
 			    unsigned len)
 {
-	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a->b, buf, len))
+	if (!geo_addr_ntop(family == 6 ? 6 : 4, a->b, buf, len))
 		snprintf(buf, len, "?");
 	return buf;
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <cmocka.h>
 
@@ -198,10 +199,69 @@ static void test_contains(void **state)
 	assert_false(geo_prefix_contains(&p, &a));
 }
 
+/* geo_addr_ntop writes exactly what glibc's inet_ntop writes: every
+ * pattern of zero and non-zero words (where "::" goes), the IPv4-compatible
+ * and mapped forms and their near misses, hex digit counts, and random
+ * addresses. */
+static void check_ntop(int family, const uint8_t *b)
+{
+	char want[INET6_ADDRSTRLEN], got[GEO_ADDR_STRLEN];
+
+	assert_non_null(inet_ntop(family == 6 ? AF_INET6 : AF_INET, b, want,
+				  sizeof(want)));
+	assert_non_null(geo_addr_ntop(family, b, got, sizeof(got)));
+	assert_string_equal(got, want);
+}
+
+static void test_ntop_as_glibc(void **state)
+{
+	static const unsigned vals[] = {0, 1, 0xf, 0x10, 0xff, 0x100, 0xfff,
+					0x1000, 0xffff, 0xabcd};
+	uint8_t b[16];
+	unsigned seed = 1;
+	char small[8];
+
+	(void)state;
+	for (unsigned m = 0; m < 256; m++) {	/* which words are zero */
+		for (unsigned v = 0; v < 10; v++) {
+			for (int i = 0; i < 8; i++) {
+				unsigned w = (m >> i) & 1 ?
+					vals[(v + (unsigned)i) % 10] | 1 : 0;
+
+				b[2 * i] = (uint8_t)(w >> 8);
+				b[2 * i + 1] = (uint8_t)w;
+			}
+			check_ntop(6, b);
+			/* ::ffff:a.b.c.d and its neighbours */
+			memset(b, 0, 10);
+			b[10] = b[11] = (uint8_t)((m & 1) ? 0xff : m);
+			check_ntop(6, b);
+		}
+	}
+	for (int i = 0; i < 100000; i++) {
+		for (int k = 0; k < 16; k++) {
+			seed = seed * 1103515245u + 12345u;
+			b[k] = (uint8_t)(seed >> 16);
+			if ((seed >> 8) % 3 == 0)
+				b[k] = 0;
+		}
+		check_ntop(6, b);
+		check_ntop(4, b);
+	}
+	memset(b, 0, 16);
+	check_ntop(4, b);
+	memset(b, 255, 16);
+	check_ntop(4, b);
+	check_ntop(6, b);
+	assert_null(geo_addr_ntop(6, b, small, sizeof(small)));
+	assert_null(geo_addr_ntop(5, b, small, sizeof(small)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_format),
+		cmocka_unit_test(test_ntop_as_glibc),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_from_equal),
 		cmocka_unit_test(test_prefix_parse),
