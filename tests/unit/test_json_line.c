@@ -47,6 +47,32 @@ static void test_escapes_and_utf8(void **state)
 				  "utf8", "S\xc3\xa3o Paulo \xe2\x86\x92 \xf0\x9f\x90\x91"));
 }
 
+/* Strings copied eight bytes at a time: an escape at every offset of
+ * every length, among ASCII and UTF-8 bytes. */
+static void test_escape_positions(void **state)
+{
+	static const char esc[] = {'"', '\\', '\n', 0x01, 0x1f, '\t'};
+	char s[40];
+
+	(void)state;
+	for (size_t len = 1; len < 34; len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t e = 0; e < sizeof(esc); e++) {
+				size_t u = len >= 4 ? (at + 2) % (len - 1) : 0;
+
+				for (size_t i = 0; i < len; i++)
+					s[i] = (char)('a' + (i % 26));
+				if (len >= 4 && at != u && at != u + 1) {
+					/* a UTF-8 sequence too */
+					s[u] = (char)0xc3;
+					s[u + 1] = (char)0xa3;
+				}
+				s[at] = esc[e];
+				s[len] = '\0';
+				same_as_jansson(json_pack("{s:s}", "k", s));
+			}
+}
+
 static void test_record_shape_keeps_insertion_order(void **state)
 {
 	json_t *rec = json_pack(
@@ -67,6 +93,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_escapes_and_utf8),
+		cmocka_unit_test(test_escape_positions),
 		cmocka_unit_test(test_record_shape_keeps_insertion_order),
 	};
 
