@@ -5,17 +5,25 @@
  * nothing is lost from pcapng or nanosecond pcap), open interfaces
  * (promiscuous, snaplen, buffer in KiB, immediate mode, non-blocking),
  * apply the BPF filter, check each link type against the decoders, hand
- * out packets in order, and keep libpcap's drop counters.
+ * out packets in order, and keep libpcap's drop counters. An interface
+ * that goes down or away ends the run (CAPTURE_ERROR), or with retry is
+ * closed and reopened with a doubling, capped backoff until it is back
+ * (CAPTURE_NOTICE each way), its drop counters carried over.
  *
  * Must never: decode packets, or wait longer than the caller's timeout.
  */
 #include "capture.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -30,6 +38,9 @@ struct capture_input {
 	int fd;			/* live: selectable descriptor */
 	bool nano;		/* timestamps are in nanoseconds */
 	bool done;		/* file read to its end */
+	bool lost;		/* live, --retry: closed, waiting to reopen */
+	uint64_t retry_at_ms;	/* monotonic time of the next attempt */
+	uint32_t backoff_ms;	/* wait before the next attempt */
 };
 
 struct capture {
@@ -38,8 +49,21 @@ struct capture {
 	size_t cur;		/* files: the one being read */
 	size_t next_live;	/* live: round-robin start */
 	bool live;
+	struct capture_config cfg;	/* for reopening (strings are the
+					 * caller's, alive for the run) */
+	struct capture_stats gone;	/* counters of closed handles */
 	char err[PCAP_ERRBUF_SIZE + 512];
 };
+
+enum { RETRY_FIRST_MS = 1000 };
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static bool apply_filter(struct capture_input *in, const char *bpf, char *err,
 			 size_t errlen)
@@ -169,6 +193,10 @@ struct capture *capture_open(const struct capture_config *cfg,
 	size_t stdin_uses = 0;
 
 	*why = CAPTURE_OPEN_FAILED;
+	if (n > CAPTURE_MAX_INPUTS) {
+		snprintf(err, errlen, "at most %d inputs", CAPTURE_MAX_INPUTS);
+		return NULL;
+	}
 	if (n == 0) {
 		snprintf(err, errlen, "nothing to read: give -r FILE or -i IFACE");
 		return NULL;
@@ -191,6 +219,7 @@ struct capture *capture_open(const struct capture_config *cfg,
 	}
 	c->nin = n;
 	c->live = cfg->ninterfaces > 0;
+	c->cfg = *cfg;
 	for (size_t i = 0; i < n; i++) {
 		bool ok = c->live
 			  ? open_live(&c->in[i], cfg->interfaces[i], cfg, why,
@@ -266,20 +295,135 @@ static enum capture_status next_file(struct capture *c,
 	return CAPTURE_END;
 }
 
+/* Is the interface administratively up? Reopening a down one would
+ * succeed on some kernels and report nothing until it is up again. Needs
+ * no privilege. "any" and unknown names answer yes: pcap_activate()
+ * decides. */
+static bool iface_up(const char *name)
+{
+	struct ifreq ifr;
+	int s;
+	bool up = true;
+
+	if (strlen(name) >= sizeof(ifr.ifr_name) || strcmp(name, "any") == 0)
+		return true;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return true;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		up = false;	/* ENODEV: not there (yet) */
+	else
+		up = (ifr.ifr_flags & IFF_UP) != 0;
+	close(s);
+	return up;
+}
+
+static void add_stats(struct capture_stats *s, pcap_t *p)
+{
+	struct pcap_stat ps;
+
+	if (p && pcap_stats(p, &ps) == 0) {
+		s->received += ps.ps_recv;
+		s->dropped += ps.ps_drop;
+		s->if_dropped += ps.ps_ifdrop;
+	}
+}
+
+/*
+ * An interface stopped delivering: libpcap said so ("The interface went
+ * down", ENETDOWN, a hang-up on the socket) or poll() flagged its socket.
+ * Without retry the run ends; with it the handle is closed (its counters
+ * kept) and reopened later. Either way c->err holds one line for stderr.
+ */
+static enum capture_status input_lost(struct capture *c,
+				      struct capture_input *in,
+				      const char *why)
+{
+	char reason[PCAP_ERRBUF_SIZE + 64];
+
+	snprintf(reason, sizeof(reason), "%s", why && *why ? why
+					 : "interface went down or away");
+	if (!c->cfg.retry) {
+		snprintf(c->err, sizeof(c->err),
+			 "%s: capture stopped: %s (--retry waits for it)",
+			 in->name, reason);
+		return CAPTURE_ERROR;
+	}
+	add_stats(&c->gone, in->p);
+	pcap_close(in->p);
+	in->p = NULL;
+	in->fd = -1;
+	in->lost = true;
+	in->backoff_ms = RETRY_FIRST_MS;
+	in->retry_at_ms = mono_ms() + in->backoff_ms;
+	snprintf(c->err, sizeof(c->err),
+		 "%s: capture lost: %s; flows kept, reopening every 1 s to "
+		 "%u s", in->name, reason, c->cfg.retry_max_s);
+	return CAPTURE_NOTICE;
+}
+
+/* One reopening attempt of a lost interface; CAPTURE_NOTICE when it is
+ * back, CAPTURE_IDLE when the next attempt was scheduled. */
+static enum capture_status input_retry(struct capture *c,
+				       struct capture_input *in, uint64_t now)
+{
+	enum capture_open_error why;
+	char err[sizeof(c->err)];
+	uint64_t cap_ms = (uint64_t)(c->cfg.retry_max_s ? c->cfg.retry_max_s
+							 : 1) * 1000u;
+
+	c->gone.retries++;
+	if (iface_up(in->name) &&
+	    open_live(in, in->name, &c->cfg, &why, err, sizeof(err))) {
+		in->lost = false;
+		snprintf(c->err, sizeof(c->err),
+			 "%s: capture resumed", in->name);
+		return CAPTURE_NOTICE;
+	}
+	if (in->p) {
+		pcap_close(in->p);
+		in->p = NULL;
+	}
+	in->fd = -1;
+	in->backoff_ms = in->backoff_ms * 2 > cap_ms ? (uint32_t)cap_ms
+						     : in->backoff_ms * 2;
+	in->retry_at_ms = now + in->backoff_ms;
+	return CAPTURE_IDLE;
+}
+
 static enum capture_status next_live(struct capture *c,
 				     struct capture_packet *pkt, int timeout_ms)
 {
-	struct pollfd pfd[64];
-	size_t npoll = c->nin < 64 ? c->nin : 64;
+	struct pollfd pfd[CAPTURE_MAX_INPUTS];
+	size_t who[CAPTURE_MAX_INPUTS];
+	size_t npoll = 0;
+	uint64_t now = mono_ms();
 
+	for (size_t i = 0; i < c->nin; i++) {
+		struct capture_input *in = &c->in[i];
+
+		if (!in->lost)
+			continue;
+		if (now >= in->retry_at_ms &&
+		    input_retry(c, in, now) == CAPTURE_NOTICE)
+			return CAPTURE_NOTICE;
+		/* Wake up for the next attempt. */
+		if (in->retry_at_ms - now < (uint64_t)timeout_ms)
+			timeout_ms = (int)(in->retry_at_ms - now);
+	}
 	for (int round = 0; round < 2; round++) {
 		for (size_t k = 0; k < c->nin; k++) {
 			size_t i = (c->next_live + k) % c->nin;
 			struct capture_input *in = &c->in[i];
 			struct pcap_pkthdr *h;
 			const u_char *data;
-			int rc = pcap_next_ex(in->p, &h, &data);
+			int rc;
 
+			if (in->lost)
+				continue;
+			rc = pcap_next_ex(in->p, &h, &data);
 			if (rc == 1) {
 				/* Start the next call after this interface,
 				 * so a busy one cannot starve the others. */
@@ -287,28 +431,45 @@ static enum capture_status next_live(struct capture *c,
 				fill(pkt, in, i, h, data);
 				return CAPTURE_PACKET;
 			}
-			if (rc < 0) {
-				snprintf(c->err, sizeof(c->err), "%s: %s",
-					 in->name, pcap_geterr(in->p));
-				return CAPTURE_ERROR;
-			}
+			if (rc < 0)
+				return input_lost(c, in, pcap_geterr(in->p));
 		}
 		if (round == 1)
 			break;
-		for (size_t i = 0; i < npoll; i++) {
-			pfd[i].fd = c->in[i].fd;
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
+		npoll = 0;
+		for (size_t i = 0; i < c->nin; i++) {
+			if (c->in[i].lost)
+				continue;
+			pfd[npoll].fd = c->in[i].fd;
+			pfd[npoll].events = POLLIN;
+			pfd[npoll].revents = 0;
+			who[npoll++] = i;
 		}
-		if (poll(pfd, npoll, timeout_ms) <= 0)
+		/* Every interface lost: poll() on nothing is a sleep that a
+		 * signal ends early. */
+		if (poll(pfd, npoll, timeout_ms < 0 ? 0 : timeout_ms) <= 0)
 			return CAPTURE_IDLE;	/* timeout or a signal */
-		for (size_t i = 0; i < npoll; i++)
-			if (pfd[i].revents & (POLLERR | POLLNVAL)) {
-				snprintf(c->err, sizeof(c->err),
-					 "%s: interface went away",
-					 c->in[i].name);
-				return CAPTURE_ERROR;
+		/* An error or a hang-up on the socket: give libpcap the
+		 * first word (it reads SO_ERROR and says "The interface went
+		 * down"); if it has none, say it ourselves, or poll() would
+		 * return at once forever. */
+		for (size_t k = 0; k < npoll; k++) {
+			struct capture_input *in = &c->in[who[k]];
+			struct pcap_pkthdr *h;
+			const u_char *data;
+			int rc;
+
+			if (!(pfd[k].revents & (POLLERR | POLLHUP | POLLNVAL)))
+				continue;
+			rc = pcap_next_ex(in->p, &h, &data);
+			if (rc == 1) {
+				c->next_live = (who[k] + 1) % c->nin;
+				fill(pkt, in, who[k], h, data);
+				return CAPTURE_PACKET;
 			}
+			return input_lost(c, in, rc < 0 ? pcap_geterr(in->p)
+							: NULL);
+		}
 	}
 	return CAPTURE_IDLE;
 }
@@ -344,13 +505,8 @@ void capture_stats(struct capture *c, struct capture_stats *s)
 	memset(s, 0, sizeof(*s));
 	if (!c->live)
 		return;
-	for (size_t i = 0; i < c->nin; i++) {
-		struct pcap_stat ps;
-
-		if (pcap_stats(c->in[i].p, &ps) == 0) {
-			s->received += ps.ps_recv;
-			s->dropped += ps.ps_drop;
-			s->if_dropped += ps.ps_ifdrop;
-		}
-	}
+	*s = c->gone;	/* handles closed by a lost interface */
+	for (size_t i = 0; i < c->nin; i++)
+		if (!c->in[i].lost)
+			add_stats(s, c->in[i].p);
 }

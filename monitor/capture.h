@@ -6,7 +6,9 @@
  * descriptor, at most timeout_ms at a time, and reports an idle tick when
  * nothing came, so the caller can move its clock on a quiet link
  * (CONTRACT.md section 3). libpcap's error text reaches the user with the
- * file or interface named.
+ * file or interface named. An interface that goes down or away is an
+ * error, or with retry a notice, and is reopened with a capped backoff
+ * while the caller keeps its flows.
  */
 #ifndef BERGERIE_CAPTURE_H
 #define BERGERIE_CAPTURE_H
@@ -25,7 +27,11 @@ struct capture_config {
 	uint32_t buffer_kib;		/* 0: libpcap's default */
 	bool promisc;
 	bool immediate;
+	bool retry;		/* live: reopen a lost interface */
+	uint32_t retry_max_s;	/* longest wait between attempts */
 };
+
+enum { CAPTURE_MAX_INPUTS = 64 };
 
 struct capture_packet {
 	uint64_t ts_ns;
@@ -41,6 +47,9 @@ enum capture_status {
 	CAPTURE_IDLE,		/* live: nothing arrived within the timeout */
 	CAPTURE_END,		/* every file was read to its end */
 	CAPTURE_ERROR,		/* capture_error() says what */
+	CAPTURE_NOTICE,		/* live, retry: an interface was lost or is
+				 * back; capture_error() says which. The run
+				 * goes on. */
 };
 
 /* Why an open failed: exit status 2 for a bad filter, 3 for the rest. */
@@ -71,6 +80,7 @@ const char *capture_input_name(const struct capture *c, uint16_t index);
 
 struct capture_stats {
 	uint64_t received, dropped, if_dropped;	/* sums over interfaces */
+	uint64_t retries;	/* attempts to reopen a lost interface */
 };
 
 void capture_stats(struct capture *c, struct capture_stats *s);

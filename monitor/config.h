@@ -31,6 +31,8 @@ struct config {
 	uint64_t count;			/* -c, 0 = no limit */
 	bool no_promisc;
 	bool immediate;
+	bool retry;			/* --retry: reopen a lost interface */
+	uint32_t retry_max;		/* --retry-max: longest wait, seconds */
 
 	/* Outputs */
 	const char *flows_path;		/* --flows, "-" = stdout */

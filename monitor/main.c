@@ -28,6 +28,7 @@
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
+#include "privs.h"
 #include "ui_session.h"
 #include "syslog.h"
 #include "writer.h"
@@ -175,6 +176,17 @@ static void close_output(struct output *o, int *status)
 	}
 }
 
+/* An output file belongs to the run-as user, so SIGHUP can reopen it. */
+static void give_output(const struct privs *pv, struct output *o,
+			const char *what)
+{
+	char err[512];
+
+	if (o && !privs_give_fd(pv, output_fd(o), err, sizeof(err)))
+		fprintf(stderr, "bergerie: warning: %s: %s: %s; a reopen on "
+			"SIGHUP may fail\n", what, output_path(o), err);
+}
+
 static bool is_stdout(const char *path)
 {
 	return path && strcmp(path, "-") == 0;
@@ -295,6 +307,8 @@ int main(int argc, char **argv)
 	bool json_on_stdout;
 	uint64_t npackets = 0;
 	struct ui_session *uis;
+	struct privs privs;
+	char privs_warn[256];
 
 	options_defaults(&cfg);
 	if (explain) {
@@ -353,6 +367,11 @@ int main(int argc, char **argv)
 		die_usage("--syslog-facility '%s': use a name (user, daemon, "
 			  "local0-7, ...) or 0-23", cfg.syslog_facility);
 
+	/* Before anything is opened: an unknown user starts nothing. */
+	if (!privs_plan(&privs, cfg.user, cfg.retry, privs_warn,
+			sizeof(privs_warn), err, sizeof(err)))
+		die_usage("%s", err);
+
 	memset(&cc, 0, sizeof(cc));
 	cc.files = cfg.read_files;
 	cc.nfiles = cfg.nread_files;
@@ -363,6 +382,8 @@ int main(int argc, char **argv)
 	cc.buffer_kib = cfg.buffer_kib;
 	cc.promisc = !cfg.no_promisc;
 	cc.immediate = cfg.immediate;
+	cc.retry = cfg.retry;
+	cc.retry_max_s = cfg.retry_max;
 	cap = capture_open(&cc, &why, err, sizeof(err));
 	if (!cap) {
 		fprintf(stderr, "bergerie: %s\n", err);
@@ -396,6 +417,25 @@ int main(int argc, char **argv)
 			die_usage("--report: %s: %s", cfg.report_path,
 				  strerror(errno));
 	}
+
+	/* Everything is open: hand the files over, then drop the user and
+	 * every capability, before the first thread starts (CONTRACT.md
+	 * section 10). */
+	give_output(&privs, flows, "--flows");
+	give_output(&privs, metrics, "--metrics");
+	give_output(&privs, alerts, "--alerts");
+	if (report && report != stdout &&
+	    !privs_give_fd(&privs, fileno(report), err, sizeof(err)))
+		fprintf(stderr, "bergerie: warning: --report: %s: %s\n",
+			cfg.report_path, err);
+	if (!privs_drop(&privs, err, sizeof(err)))
+		die_usage("cannot drop privileges: %s", err);
+	if (privs_warn[0] && !cfg.quiet)
+		fprintf(stderr, "bergerie: warning: %s\n", privs_warn);
+	if (cfg.verbose && !cfg.quiet)
+		fprintf(stderr, "bergerie: running as uid %u gid %u%s\n",
+			(unsigned)getuid(), (unsigned)getgid(),
+			cfg.retry ? ", CAP_NET_RAW kept for --retry" : "");
 
 	memset(&ps, 0, sizeof(ps));
 	ps.cfg = &cfg;
@@ -437,6 +477,10 @@ int main(int argc, char **argv)
 			pipeline_idle(pl, wall_ns());
 		} else if (st == CAPTURE_END) {
 			break;
+		} else if (st == CAPTURE_NOTICE) {
+			/* --retry: an interface was lost or is back. */
+			fprintf(stderr, "bergerie: %s\n", capture_error(cap));
+			pipeline_idle(pl, wall_ns());
 		} else if (stop_requested) {
 			/* A read interrupted by SIGINT/SIGTERM (a pipe on
 			 * standard input): a shutdown, not a capture error. */

@@ -72,6 +72,10 @@ static const struct option_def option_table[] = {
 	 "live capture: do not put the interface in promiscuous mode"},
 	{"immediate", 0, OPT_FLAG, NULL, OFF(immediate), 0,
 	 "live capture: deliver packets at once (libpcap immediate mode)"},
+	{"retry", 0, OPT_FLAG, NULL, OFF(retry), 0,
+	 "live capture: when an interface goes down or away, keep the flows and reopen it"},
+	{"retry-max", 0, OPT_SECONDS, "SECONDS", OFF(retry_max), 0,
+	 "--retry: wait 1 s, then twice as long each time, at most this (default 30)"},
 
 	/* Output */
 	{"flows", 0, OPT_STRING, "FILE", OFF(flows_path), 0,
@@ -157,7 +161,7 @@ static const struct option_def option_table[] = {
 
 	/* Process */
 	{"user", 'Z', OPT_STRING, "USER", OFF(user), 0,
-	 "drop privileges to USER after opening captures"},
+	 "after opening captures and outputs, run as USER (default _bergerie as root)"},
 	{"config", 0, OPT_ACTION, "FILE", ACT_CONFIG, 0,
 	 "read options from FILE (default " DEFAULT_CONFIG_PATH ")"},
 	{"help", 'h', OPT_ACTION, NULL, ACT_HELP, 0, "show this help"},
@@ -224,6 +228,7 @@ void options_defaults(struct config *cfg)
 	cfg->names_memcap = NAMES_DEFAULT_MEMCAP;
 	cfg->dns_cache_memcap = DNS_CACHE_DEFAULT_MEMCAP;
 	cfg->stats_interval = 60;
+	cfg->retry_max = 30;
 	cfg->alert_window = ALERTS_DEFAULT_WINDOW;
 	cfg->alert_rate = CONFIG_ALERT_RATE_AUTO;
 }

@@ -143,3 +143,8 @@ uint64_t output_errors(const struct output *o)
 {
 	return o->errors;
 }
+
+int output_fd(const struct output *o)
+{
+	return o->is_stdout || !o->f ? -1 : fileno(o->f);
+}

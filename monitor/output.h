@@ -33,6 +33,9 @@ bool output_close(struct output *o, char *err, size_t errlen);
 
 bool output_is_stdout(const struct output *o);
 const char *output_path(const struct output *o);
+/* The open file's descriptor (-1 for standard output), e.g. to hand the
+ * file to the run-as user before privileges are dropped. */
+int output_fd(const struct output *o);
 uint64_t output_lines(const struct output *o);
 uint64_t output_errors(const struct output *o);
 
