@@ -88,6 +88,21 @@ void json_fill_str(struct json_fill *c, const char *key, const char *str)
 	json_object_set_new(c->obj, key, json_string(str));
 }
 
+void json_fill_ascii(struct json_fill *c, const char *key, const char *str,
+		     size_t n)
+{
+	json_t *s = slot(c, key, JSON_STRING);
+
+	if (s) {
+		if (json_string_length(s) == n &&
+		    memcmp(json_string_value(s), str, n) == 0)
+			return;
+		json_string_setn_nocheck(s, str, n);
+		return;
+	}
+	json_object_set_new(c->obj, key, json_stringn_nocheck(str, n));
+}
+
 void json_fill_true(struct json_fill *c, const char *key)
 {
 	if (!slot(c, key, JSON_TRUE))

@@ -45,6 +45,11 @@ void json_fill_int(struct json_fill *c, const char *key, json_int_t v);
 void json_fill_str(struct json_fill *c, const char *key, const char *s);
 void json_fill_true(struct json_fill *c, const char *key);
 
+/* A string formatted here, known to be ASCII (a time, an address): no
+ * UTF-8 check. */
+void json_fill_ascii(struct json_fill *c, const char *key, const char *s,
+		     size_t n);
+
 /* An array of n strings (an invalid one is left out of the array). */
 void json_fill_strs(struct json_fill *c, const char *key,
 		    const char *const *v, size_t n);

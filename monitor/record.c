@@ -77,6 +77,12 @@ static bool proto_has_ports(uint8_t proto)
 	       proto == IPPROTO_NUM_SCTP;
 }
 
+/* A string formatted here (time, address, flags): ASCII, no UTF-8 check. */
+static void fill_ascii(struct json_fill *c, const char *key, const char *s)
+{
+	json_fill_ascii(c, key, s, strlen(s));
+}
+
 /* source / destination: the address, port and the side's counters (the
  * remote end's geo and AS come later, record_fill_jurisdiction()). */
 static void fill_side(struct json_fill *o, const struct flow *f, int side,
@@ -85,8 +91,8 @@ static void fill_side(struct json_fill *o, const struct flow *f, int side,
 	char buf[64];
 	bool src = side == 0;
 
-	json_fill_str(o, "ip", record_addr_str(src ? &t->src : &t->dst,
-					       t->family, buf, sizeof(buf)));
+	fill_ascii(o, "ip", record_addr_str(src ? &t->src : &t->dst,
+					    t->family, buf, sizeof(buf)));
 	if (proto_has_ports(t->proto))
 		json_fill_int(o, "port", src ? t->sport : t->dport);
 	json_fill_int(o, "bytes", (json_int_t)f->side[side].bytes);
@@ -105,12 +111,12 @@ static void fill_side_detail(struct json_fill *bflow, const char *key,
 
 	json_fill_open(bflow, key, &o);
 	if (s->packets) {
-		json_fill_str(&o, "start", timefmt_rfc3339(s->first_ns, tbuf));
-		json_fill_str(&o, "end", timefmt_rfc3339(s->last_ns, tbuf));
+		fill_ascii(&o, "start", timefmt_rfc3339(s->first_ns, tbuf));
+		fill_ascii(&o, "end", timefmt_rfc3339(s->last_ns, tbuf));
 	}
 	if (f->key.proto == IPPROTO_NUM_TCP && s->tcp_flags) {
 		record_tcp_flags(s->tcp_flags, flags);
-		json_fill_str(&o, "tcp_flags", flags);
+		fill_ascii(&o, "tcp_flags", flags);
 	}
 	json_fill_close(bflow, key, &o, true);
 }
@@ -184,7 +190,7 @@ void record_fill_flow(struct record_fill *rf, const struct record_context *ctx,
 	bool interim = why == FLOW_END_ACTIVE_TIMEOUT;
 
 	flow_tuple_of(f, &t);
-	json_fill_str(&rf->root, "@timestamp", timefmt_rfc3339(f->last_ns, tbuf));
+	fill_ascii(&rf->root, "@timestamp", timefmt_rfc3339(f->last_ns, tbuf));
 
 	json_fill_open(&rf->root, "event", &event);
 	json_fill_str(&event, "kind", "event");
@@ -192,8 +198,8 @@ void record_fill_flow(struct record_fill *rf, const struct record_context *ctx,
 	type[0] = "connection";
 	type[1] = interim ? "info" : "end";
 	json_fill_strs(&event, "type", type, 2);
-	json_fill_str(&event, "start", timefmt_rfc3339(f->start_ns, tbuf));
-	json_fill_str(&event, "end", timefmt_rfc3339(f->last_ns, tbuf));
+	fill_ascii(&event, "start", timefmt_rfc3339(f->start_ns, tbuf));
+	fill_ascii(&event, "end", timefmt_rfc3339(f->last_ns, tbuf));
 	json_fill_int(&event, "duration", (json_int_t)(f->last_ns - f->start_ns));
 	json_fill_close(&rf->root, "event", &event, false);
 
@@ -214,7 +220,7 @@ void record_fill_flow(struct record_fill *rf, const struct record_context *ctx,
 	}
 	json_fill_str(&rf->net, "type", t.family == 6 ? "ipv6" : "ipv4");
 	community_id_format(f->community_id, cid);
-	json_fill_str(&rf->net, "community_id", cid);
+	fill_ascii(&rf->net, "community_id", cid);
 	json_fill_int(&rf->net, "bytes",
 		      (json_int_t)(f->side[0].bytes + f->side[1].bytes));
 	json_fill_int(&rf->net, "packets",
