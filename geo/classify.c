@@ -167,6 +167,23 @@ struct line {
 	size_t len, cap;
 };
 
+/* Appends s, cut as vsnprintf cuts (the buffer stays NUL-terminated). */
+static void line_put(struct line *l, const char *s)
+{
+	while (*s && l->len + 1 < l->cap)
+		l->buf[l->len++] = *s++;
+}
+
+/* Formats made only of text, %s, %u and %%: a reason is built per flow
+ * record, and vsnprintf was most of its cost. */
+static bool simple_format(const char *fmt)
+{
+	for (const char *p = fmt; (p = strchr(p, '%')) != NULL; p += 2)
+		if (p[1] != 's' && p[1] != 'u' && p[1] != '%')
+			return false;
+	return true;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 line_add(struct line *l, const char *fmt, ...)
 {
@@ -176,6 +193,43 @@ line_add(struct line *l, const char *fmt, ...)
 	if (l->len + 1 >= l->cap)
 		return;
 	va_start(ap, fmt);
+	if (simple_format(fmt)) {
+		/* What vsnprintf would write, by hand. */
+		for (const char *p = fmt; *p; p++) {
+			char num[12], *d;
+			unsigned u;
+			const char *str;
+
+			if (*p != '%') {
+				if (l->len + 1 < l->cap)
+					l->buf[l->len++] = *p;
+				continue;
+			}
+			switch (*++p) {
+			case 's':
+				str = va_arg(ap, const char *);
+				line_put(l, str ? str : "(null)");
+				break;
+			case 'u':
+				u = va_arg(ap, unsigned);
+				d = num + sizeof(num);
+				*--d = '\0';
+				do {
+					*--d = (char)('0' + u % 10);
+					u /= 10;
+				} while (u);
+				line_put(l, d);
+				break;
+			default:	/* %% */
+				if (l->len + 1 < l->cap)
+					l->buf[l->len++] = '%';
+				break;
+			}
+		}
+		l->buf[l->len] = '\0';
+		va_end(ap);
+		return;
+	}
 	n = vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
