@@ -8,18 +8,22 @@
  */
 #include "siphash.h"
 
+#include <endian.h>
+#include <string.h>
+
 static inline uint64_t rotl(uint64_t x, unsigned b)
 {
 	return (x << b) | (x >> (64 - b));
 }
 
-/* Little-endian load whatever the host order, without an unaligned access. */
+/* Little-endian load whatever the host order; memcpy makes it one load
+ * where unaligned access is allowed. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-	       (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-	       (uint64_t)p[7] << 56;
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
 }
 
 #define SIPROUND(v0, v1, v2, v3)                         \
@@ -34,9 +38,9 @@ static inline uint64_t load_le64(const uint8_t *p)
 
 /* Inlined into each caller with constant c and d, so the round loops
  * unroll. */
-static inline uint64_t siphash_cd(const uint8_t key[SIPHASH_KEY_LEN],
-				  const void *data, size_t len, unsigned c,
-				  unsigned d)
+static inline __attribute__((always_inline)) uint64_t
+siphash_cd(const uint8_t key[SIPHASH_KEY_LEN],
+	   const void *data, size_t len, unsigned c, unsigned d)
 {
 	const uint8_t *p = data;
 	const uint8_t *end = p + (len & ~(size_t)7);
