@@ -459,8 +459,23 @@ static enum capture_status next_live(struct capture *c,
 			const u_char *data;
 			int rc;
 
+			int soerr = 0;
+			socklen_t sl = sizeof(soerr);
+
 			if (!(pfd[k].revents & (POLLERR | POLLHUP | POLLNVAL)))
 				continue;
+			/* ENETDOWN: taken down, or removed (the kernel says
+			 * the same for both). */
+			if (getsockopt(in->fd, SOL_SOCKET, SO_ERROR, &soerr,
+				       &sl) == 0 && soerr) {
+				char why[128];
+
+				snprintf(why, sizeof(why), "%s%s",
+					 strerror(soerr), soerr == ENETDOWN
+					 ? " (the interface went down or was "
+					   "removed)" : "");
+				return input_lost(c, in, why);
+			}
 			rc = pcap_next_ex(in->p, &h, &data);
 			if (rc == 1) {
 				c->next_live = (who[k] + 1) % c->nin;

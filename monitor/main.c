@@ -444,6 +444,7 @@ int main(int argc, char **argv)
 	ps.alerts = alerts;
 	ps.syslog = syslog;
 	ps.fail_on = fail_on;
+	ps.capture = capture_is_live(cap) ? cap : NULL;
 	ps.rctx.observer_hostname = host;
 	ps.rctx.observer_name = obs;
 	ps.rctx.live = capture_is_live(cap);

@@ -46,6 +46,7 @@ struct pipeline {
 	struct frag_table *frags;
 	struct output *flow_out;
 	struct output *metrics_out;
+	struct capture *capture;	/* live: libpcap's counters, NULL */
 	struct record_context rctx;
 	struct stats stats;
 	struct report *report;
@@ -247,6 +248,7 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->cfg = cfg;
 	pl->flow_out = setup->flows;
 	pl->metrics_out = setup->metrics;
+	pl->capture = setup->capture;
 	pl->rctx = setup->rctx;
 	pl->writer = setup->writer;
 	pl->syslog = setup->syslog;
@@ -399,14 +401,22 @@ void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs)
 {
 	json_t *rec, *st, *mal;
 	char tbuf[TIMEFMT_LEN];
+	struct capture_stats now;
 
 	if (!pl->metrics_out)
 		return;
 	stats_refresh(pl);
+	/* A periodic record (no cs) asks libpcap too, so live drop counts
+	 * are current in every record. */
+	if (!cs && pl->capture) {
+		capture_stats(pl->capture, &now);
+		cs = &now;
+	}
 	if (cs) {
 		pl->stats.pcap_received = cs->received;
 		pl->stats.pcap_dropped = cs->dropped;
 		pl->stats.pcap_if_dropped = cs->if_dropped;
+		pl->stats.capture_retries = cs->retries;
 	}
 	rec = json_object();
 	json_object_set_new(rec, "@timestamp",
@@ -611,6 +621,7 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 		pl->stats.pcap_received = cs->received;
 		pl->stats.pcap_dropped = cs->dropped;
 		pl->stats.pcap_if_dropped = cs->if_dropped;
+		pl->stats.capture_retries = cs->retries;
 	}
 	stats_refresh(pl);
 }

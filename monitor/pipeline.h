@@ -32,6 +32,8 @@ struct pipeline_setup {
 	struct output *alerts;		/* --alerts, NULL: none */
 	struct syslog *syslog;		/* --syslog, NULL: none */
 	uint32_t fail_on;		/* --fail-on: bit (1 << verdict) */
+	struct capture *capture;	/* live: its counters go in periodic
+					 * statistics records; NULL: none */
 };
 
 struct pipeline;

@@ -38,6 +38,7 @@
 	X(pcap_received, "packets the kernel received (live)")              \
 	X(pcap_dropped, "packets the kernel dropped: buffer full (live)")   \
 	X(pcap_if_dropped, "packets the interface dropped (live)")        \
+	X(capture_retries, "attempts to reopen a lost interface (--retry)") \
 	NAMES_COUNTERS(X)                                                   \
 	X(flows_flagged, "flows the policy flagged at their alert decision") \
 	X(flows_fail_on, "flagged flows with a --fail-on verdict")          \
