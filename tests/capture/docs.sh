@@ -7,7 +7,8 @@
 # the signals and explain; the completion must offer options, interfaces
 # for -i, files for -r, comma lists of verdicts for --fail-on and the
 # explain subcommand; the sample configuration must load; the units must
-# pass `systemd-analyze verify` (skipped where systemd-analyze is missing).
+# pass `systemd-analyze verify` (skipped where systemd-analyze is missing);
+# the example records of docs/records.md must pass the schema.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 bin=${BERGERIE:-build/san/bergerie}
@@ -115,5 +116,17 @@ if command -v systemd-analyze >/dev/null; then
 else
 	echo "systemd-analyze is missing: units not verified"
 fi
+# docs/records.md's examples are real records: they must still pass the schema.
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	/usr/bin/python3 - docs/records.md >"$tmp/records.ndjson" <<'PY' || no "docs/records.md: unreadable JSON examples"
+import json, re, sys
+for b in re.findall(r"^```json\n(.*?)^```$", open(sys.argv[1]).read(), re.S | re.M):
+    print(json.dumps(json.loads(b), separators=(",", ":")))
+PY
+	[ "$(wc -l <"$tmp/records.ndjson")" -eq 3 ] || no "docs/records.md: want a flow record, an alert and a statistics record"
+	/usr/bin/python3 tests/schema-validate.py docs/schema/bergerie.schema.json "$tmp/records.ndjson" >"$tmp/schema.out" ||
+		no "docs/records.md: examples fail the schema (regenerate them): $(cat "$tmp/schema.out")"
+fi
+
 [ $fail = 0 ] && echo "docs: $n options in the man page, the completion and the sample configuration"
 exit $fail
