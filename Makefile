@@ -32,6 +32,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
 .PHONY: all test unit-test capture-test robust-test peer-test bench fuzz \
+        fuzz-build fuzz-onefile \
         lint clean pcaps peers geo-extract
 
 all: bergerie
@@ -59,9 +60,48 @@ build/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O2 -g $(WARN) -o $@ $< $(LIBS)
 
+# Fuzz targets (tests/fuzz/README.md). Each builds twice: with gcc and
+# ASan+UBSan around tests/fuzz/onefile.c, a regression runner over the
+# committed corpus (part of the tests); and with clang's libFuzzer into
+# build/fuzz/ (the short pass in the tests, the long one in `make fuzz`).
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_ONE_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/san/fuzz/%)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 600
+
+build/san/fuzz/%: tests/fuzz/%.c tests/fuzz/onefile.c tests/fuzz/fuzz_common.h $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(WARN) -o $@ $< tests/fuzz/onefile.c \
+		$(SAN_LIB) $(SAN_LDFLAGS) $(LIBS)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		$(WARN) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		$(WARN) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+build/fuzz/mkseeds: tests/fuzz/mkseeds.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(WARN) -o $@ $< $(SAN_LIB) $(SAN_LDFLAGS) $(LIBS)
+
+fuzz-onefile: $(FUZZ_ONE_BIN)
+fuzz-build: $(FUZZ_BIN)
+
+# The long fuzz pass: every target FUZZ_SECONDS (default 600), two at a
+# time, from the committed corpus; new inputs in build/fuzz/corpus/.
+fuzz: $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/long.sh
+
 # The test suite: unit tests, then whole captures against expected output,
 # then the robustness corpus, then the peer (tshark) tables.
-test: build/san/bergerie $(UNIT_BIN) $(TOOL_BIN)
+test: build/san/bergerie $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_ONE_BIN)
 	tests/run-all.sh
 
 -include $(shell find build -name '*.d' 2>/dev/null)

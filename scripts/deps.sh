@@ -6,7 +6,7 @@
 set -eu
 
 build_pkgs="build-essential pkg-config libpcap-dev libmaxminddb-dev libjansson-dev libncurses-dev libssl-dev"
-test_pkgs="libcmocka-dev libmaxmind-db-writer-perl libtext-csv-perl mmdb-bin tcpdump tmux rsyslog python3-jsonschema groff python3-yaml"
+test_pkgs="libcmocka-dev libmaxmind-db-writer-perl libtext-csv-perl mmdb-bin tcpdump tmux rsyslog python3-jsonschema clang libclang-rt-14-dev groff python3-yaml tcpreplay libcap2-bin"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
