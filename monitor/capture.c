@@ -359,8 +359,8 @@ static enum capture_status input_lost(struct capture *c,
 	in->backoff_ms = RETRY_FIRST_MS;
 	in->retry_at_ms = mono_ms() + in->backoff_ms;
 	snprintf(c->err, sizeof(c->err),
-		 "%s: capture lost: %s; flows kept, reopening every 1 s to "
-		 "%u s", in->name, reason, c->cfg.retry_max_s);
+		 "%s: capture lost: %s; flows kept, reopening in 1 s, then "
+		 "at most every %u s", in->name, reason, c->cfg.retry_max_s);
 	return CAPTURE_NOTICE;
 }
 
@@ -387,8 +387,8 @@ static enum capture_status input_retry(struct capture *c,
 		in->p = NULL;
 	}
 	in->fd = -1;
-	in->backoff_ms = in->backoff_ms * 2 > cap_ms ? (uint32_t)cap_ms
-						     : in->backoff_ms * 2;
+	in->backoff_ms = (uint64_t)in->backoff_ms * 2 > cap_ms
+				 ? (uint32_t)cap_ms : in->backoff_ms * 2;
 	in->retry_at_ms = now + in->backoff_ms;
 	return CAPTURE_IDLE;
 }

@@ -20,6 +20,7 @@
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -115,14 +116,19 @@ bool privs_give_fd(const struct privs *p, int fd, char *err, size_t errlen)
 static int last_cap(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
-	int n = CAP_LAST_CAP;
+	char line[16];
+	char *end;
+	long n = CAP_LAST_CAP;
 
 	if (f) {
-		if (fscanf(f, "%d", &n) != 1 || n < 0 || n > 63)
-			n = CAP_LAST_CAP;
+		if (fgets(line, sizeof(line), f)) {
+			n = strtol(line, &end, 10);
+			if (end == line || n < 0 || n > 63)
+				n = CAP_LAST_CAP;
+		}
 		fclose(f);
 	}
-	return n;
+	return (int)n;
 }
 
 /* The bounding set limits what an exec could gain. Emptying it needs
