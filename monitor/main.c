@@ -187,6 +187,25 @@ static void give_output(const struct privs *pv, struct output *o,
 			"SIGHUP may fail\n", what, output_path(o), err);
 }
 
+/*
+ * Live capture, at most once a second when the link is quiet: what the
+ * output thread has written reaches the files, so a statistics record
+ * written every --stats-interval, or an alert, shows without waiting for
+ * a full buffer. The writer is idle after writer_sync(), and only this
+ * thread queues work, so flushing here races with nothing.
+ */
+static void flush_live(struct writer *w, struct output *const *outs, size_t n,
+		       uint64_t now, uint64_t *last)
+{
+	if (now - *last < 1000000000ull)
+		return;
+	*last = now;
+	writer_sync(w);
+	for (size_t i = 0; i < n; i++)
+		if (outs[i])
+			output_flush(outs[i]);
+}
+
 static bool is_stdout(const char *path)
 {
 	return path && strcmp(path, "-") == 0;
@@ -309,6 +328,7 @@ int main(int argc, char **argv)
 	struct ui_session *uis;
 	struct privs privs;
 	char privs_warn[256];
+	uint64_t last_flush = 0;
 
 	options_defaults(&cfg);
 	if (explain) {
@@ -475,7 +495,11 @@ int main(int argc, char **argv)
 			if (cfg.count && ++npackets >= cfg.count)
 				break;
 		} else if (st == CAPTURE_IDLE) {
-			pipeline_idle(pl, wall_ns());
+			struct output *outs[] = {flows, metrics, alerts};
+			uint64_t now = wall_ns();
+
+			pipeline_idle(pl, now);
+			flush_live(writer, outs, 3, now, &last_flush);
 		} else if (st == CAPTURE_END) {
 			break;
 		} else if (st == CAPTURE_NOTICE) {

@@ -102,6 +102,10 @@ for how in down del; do
 	sleep 3
 	t1=$(cpu_ticks "$pid")
 	kill -0 "$pid" 2>/dev/null || bad "--retry, link $how: bergerie stopped"
+	# Live, the files are flushed on quiet ticks: the records written
+	# every --stats-interval are there while the run goes on.
+	n=$(wc -l <"$tmp/retry-$how.metrics")
+	[ "$n" -ge 3 ] || bad "--retry, link $how: $n statistics records in the file after 5 s with --stats-interval 1"
 	# A busy loop would burn ~300 ticks in 3 s; retries every 2 s a few.
 	[ $((t1 - t0)) -lt 60 ] || bad "--retry, link $how: $((t1 - t0)) ticks of CPU in 3 s while the interface was gone"
 	grep -q "^bergerie: va: capture lost: " "$tmp/retry-$how.err" ||
