@@ -19,6 +19,7 @@
 #include "geo/classify.h"
 #include "geo/policy.h"
 #include "output.h"
+#include "pseudonymize.h"
 #include "siphash.h"
 #include "syslog.h"
 #include "timefmt.h"
@@ -163,7 +164,8 @@ static bool emitting(const struct alerts *a)
 
 json_t *alerts_record(const struct record_context *ctx, struct flow *f,
 		      const struct geo_result *r,
-		      const struct policy_rule *rule, const char *server_name)
+		      const struct policy_rule *rule, const char *server_name,
+		      const char *evidence_path)
 {
 	json_t *rec, *event, *bg, *bflow, *dst;
 
@@ -196,6 +198,9 @@ json_t *alerts_record(const struct record_context *ctx, struct flow *f,
 	json_object_del(bg, "rule");
 	json_object_set_new(bg, "severity",
 			    json_string(severity_name(rule->severity)));
+	if (evidence_path)
+		json_object_set_new(bg, "evidence",
+				    json_pack("{s:s}", "path", evidence_path));
 	return rec;
 }
 
@@ -337,7 +342,8 @@ static struct window *window_open(struct alerts *a, const struct window_key *k,
 enum alert_outcome alerts_raise(struct alerts *a, struct flow *f,
 				const struct geo_result *r,
 				const struct policy_rule *rule,
-				const char *server_name, uint64_t now_ns)
+				const char *server_name,
+				const char *evidence_path, uint64_t now_ns)
 {
 	struct window_key k;
 	struct window *w = NULL;
@@ -369,7 +375,9 @@ enum alert_outcome alerts_raise(struct alerts *a, struct flow *f,
 		json_t *rec;
 
 		flow_verdict_reason(f, &rr);
-		rec = alerts_record(a->cfg.rctx, f, &rr, rule, server_name);
+		rec = alerts_record(a->cfg.rctx, f, &rr, rule, server_name,
+				    evidence_path);
+		pseudonymize_record(a->cfg.pseudonym, rec, f);
 		line = json_dumps(rec, JSON_COMPACT);
 		json_decref(rec);
 	}

@@ -51,6 +51,7 @@ struct syslog;
 struct writer;
 struct geo_result;
 struct policy_rule;
+struct pseudonym;
 
 struct alerts_config {
 	uint32_t window_s;		/* 0: no folding */
@@ -60,6 +61,7 @@ struct alerts_config {
 	struct syslog *syslog;		/* --syslog, NULL: none */
 	struct writer *writer;		/* NULL: write in the caller's thread */
 	const struct record_context *rctx;	/* must outlive the alerts */
+	struct pseudonym *pseudonym;	/* --pseudonymize: home ends; NULL: off */
 	uint8_t seed[16];		/* hash key of the window table */
 };
 
@@ -99,12 +101,14 @@ void alerts_free(struct alerts *a);
  * name, NULL until names are known (destination.domain). now_ns is the
  * pipeline's clock; the record's @timestamp is the deciding packet's time
  * (f->last_ns). f is only read during the call (its Community ID is
- * computed if needed).
+ * computed if needed). evidence_path, when not NULL, is the flow's
+ * --evidence file (bergerie.evidence.path).
  */
 enum alert_outcome alerts_raise(struct alerts *a, struct flow *f,
 				const struct geo_result *r,
 				const struct policy_rule *rule,
-				const char *server_name, uint64_t now_ns);
+				const char *server_name,
+				const char *evidence_path, uint64_t now_ns);
 
 /* The clock moved to now_ns: windows that ended by then close. */
 void alerts_advance(struct alerts *a, uint64_t now_ns);
@@ -119,11 +123,12 @@ void alerts_stats(const struct alerts *a, struct alerts_stats *out);
  * flow record's fields so far, then event.kind "alert", event.type
  * ["connection","info"], no event.end, duration or end reason,
  * event.severity, rule.id and rule.name, bergerie.severity, and
- * destination.domain when server_name is given. r must carry its reason.
- * Exposed for tests.
+ * destination.domain when server_name is given, bergerie.evidence.path
+ * when evidence_path is. r must carry its reason. Exposed for tests.
  */
 json_t *alerts_record(const struct record_context *ctx, struct flow *f,
 		      const struct geo_result *r,
-		      const struct policy_rule *rule, const char *server_name);
+		      const struct policy_rule *rule, const char *server_name,
+		      const char *evidence_path);
 
 #endif

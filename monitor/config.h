@@ -47,6 +47,11 @@ struct config {
 	bool stats;			/* --stats: counters on stderr at the end */
 	uint32_t stats_interval;	/* seconds of packet time */
 	const char *observer_name;	/* --observer-name */
+	const char *pseudonymize_path;	/* --pseudonymize KEYFILE */
+	const char *evidence_dir;	/* --evidence DIR */
+	uint32_t evidence_packets;	/* first packets of an alerting flow */
+	uint64_t evidence_memcap;	/* bytes of every evidence file */
+	uint64_t evidence_buffer_memcap;	/* packets of undecided flows */
 	int verbose;			/* -v */
 	bool quiet;			/* -q */
 

@@ -24,6 +24,7 @@
 #include "flow_table.h"
 #include "frag_table.h"
 #include "dns_cache.h"
+#include "evidence.h"
 #include "names.h"
 
 #define DEFAULT_CONFIG_PATH "/etc/bergerie/bergerie.conf"
@@ -102,6 +103,16 @@ static const struct option_def option_table[] = {
 	 "print every counter on standard error at the end"},
 	{"observer-name", 0, OPT_STRING, "NAME", OFF(observer_name), 0,
 	 "name of this sensor in records ([A-Za-z0-9_-]{1,64}; default host name)"},
+	{"pseudonymize", 0, OPT_STRING, "KEYFILE", OFF(pseudonymize_path), 0,
+	 "replace home addresses in every output by Crypto-PAn pseudonyms (32-byte key)"},
+	{"evidence", 0, OPT_STRING, "DIR", OFF(evidence_dir), 0,
+	 "write the first packets of each alerting flow to DIR/<community-id>.pcap"},
+	{"evidence-packets", 0, OPT_U32, "N", OFF(evidence_packets), 0,
+	 "packets kept per alerting flow (default 20)"},
+	{"evidence-memcap", 0, OPT_SIZE, "SIZE", OFF(evidence_memcap), 0,
+	 "total size of the evidence files (default 256M)"},
+	{"evidence-buffer-memcap", 0, OPT_SIZE, "SIZE", OFF(evidence_buffer_memcap), 0,
+	 "memory for packets of flows not yet decided (default 16M)"},
 	{"verbose", 'v', OPT_COUNTER, NULL, OFF(verbose), 0,
 	 "say more on standard error (repeatable)"},
 	{"quiet", 'q', OPT_FLAG, NULL, OFF(quiet), 0,
@@ -231,6 +242,9 @@ void options_defaults(struct config *cfg)
 	cfg->retry_max = 30;
 	cfg->alert_window = ALERTS_DEFAULT_WINDOW;
 	cfg->alert_rate = CONFIG_ALERT_RATE_AUTO;
+	cfg->evidence_packets = EVIDENCE_DEFAULT_PACKETS;
+	cfg->evidence_memcap = EVIDENCE_DEFAULT_MEMCAP;
+	cfg->evidence_buffer_memcap = EVIDENCE_DEFAULT_BUFFER_MEMCAP;
 }
 
 bool options_parse_size(const char *s, uint64_t *out)

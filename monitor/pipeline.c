@@ -20,6 +20,7 @@
 
 #include "alerts.h"
 #include "decode.h"
+#include "evidence.h"
 #include "flow_table.h"
 #include "flow_verdict.h"
 #include "json_line.h"
@@ -27,6 +28,8 @@
 #include "report.h"
 #include "frag_table.h"
 #include "packet.h"
+#include "pseudonym.h"
+#include "pseudonymize.h"
 #include "timefmt.h"
 #include "ui_feed.h"
 #include "writer.h"
@@ -63,6 +66,9 @@ struct pipeline {
 	struct syslog *syslog;			/* for its counters */
 	uint32_t fail_on;			/* bit (1 << verdict) */
 	struct ui_feed *ui;			/* the dashboard's; NULL: none */
+	struct pseudonym *pseudonym;		/* --pseudonymize; NULL: off */
+	struct evidence *evidence;		/* --evidence; NULL: off */
+	const struct capture_packet *cp;	/* the packet being handled */
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -135,6 +141,8 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 		record_fill_names(&rf, &rn);
 	}
 	record_fill_end(&rf);
+	/* Home addresses out, after the reason was found on the real ones. */
+	pseudonymize_record(pl->pseudonym, pl->flow_tree, &j->f);
 	if (json_line_dump(&pl->line, pl->flow_tree) &&
 	    output_write(pl->flow_out, pl->line.buf, pl->line.len))
 		atomic_fetch_add(&pl->records_written, 1);
@@ -157,7 +165,7 @@ static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
 {
 	struct geo_result r;
 	const struct policy_rule *rule;
-	const char *name;
+	const char *name, *evidence = NULL;
 
 	if (f->decided)
 		return;
@@ -176,7 +184,13 @@ static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
 	report_flow_flagged(pl->report, r.verdict);
 	if (pl->fail_on & (1u << r.verdict))
 		pl->stats.flows_fail_on++;
-	alerts_raise(pl->alerts, f, &r, rule, name, pl->clock_ns);
+	if (pl->evidence) {
+		flow_community_id_ensure(f);	/* names the file */
+		evidence = evidence_flow_alert(pl->evidence, f);
+	}
+	if (alerts_raise(pl->alerts, f, &r, rule, name, evidence,
+			 pl->clock_ns) != ALERT_QUEUED && evidence)
+		evidence_flow_discard(pl->evidence, f);	/* no alert names it */
 	ui_feed_alert_flow(pl->ui, f, &r, rule, name, pl->clock_ns);
 }
 
@@ -222,7 +236,50 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	if (why != FLOW_END_ACTIVE_TIMEOUT) {
 		flow_verdict_release(f);
 		names_flow_release(pl->names, f);
+		if (pl->evidence)
+			evidence_flow_end(pl->evidence, f);
 	}
+}
+
+/*
+ * --pseudonymize and --evidence (CONTRACT.md section 7). Together they are
+ * a usage error: a pcap would carry the real addresses.
+ */
+static bool pipeline_open_privacy(struct pipeline *pl, const struct config *cfg,
+				  char *err, size_t errlen)
+{
+	char why[1024];
+
+	if (cfg->pseudonymize_path && cfg->evidence_dir) {
+		snprintf(err, errlen, "--evidence with --pseudonymize: the pcap "
+			 "files would carry the real addresses");
+		return false;
+	}
+	if (cfg->pseudonymize_path) {
+		pl->pseudonym = pseudonym_load(cfg->pseudonymize_path, why,
+					       sizeof(why));
+		if (!pl->pseudonym) {
+			snprintf(err, errlen, "--pseudonymize %s", why);
+			return false;
+		}
+	}
+	if (cfg->evidence_dir) {
+		struct evidence_config ec = {
+			.dir = cfg->evidence_dir,
+			.packets = cfg->evidence_packets,
+			.memcap = cfg->evidence_memcap,
+			.buffer_memcap = cfg->evidence_buffer_memcap,
+		};
+
+		if (!cfg->evidence_packets) {
+			snprintf(err, errlen, "--evidence-packets: give 1 or more");
+			return false;
+		}
+		pl->evidence = evidence_new(&ec, err, errlen);
+		if (!pl->evidence)
+			return false;
+	}
+	return true;
 }
 
 void pipeline_set_engine(struct pipeline *pl, struct geo_engine *e)
@@ -253,6 +310,10 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 	pl->writer = setup->writer;
 	pl->syslog = setup->syslog;
 	pl->fail_on = setup->fail_on;
+	if (!pipeline_open_privacy(pl, cfg, err, errlen)) {
+		free(pl);
+		return NULL;
+	}
 	{
 		struct alerts_config ac;
 
@@ -265,6 +326,7 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 		ac.syslog = setup->syslog;
 		ac.writer = setup->writer;
 		ac.rctx = &pl->rctx;
+		ac.pseudonym = pl->pseudonym;
 		memcpy(ac.seed, setup->seed, sizeof(ac.seed));
 		pl->alerts = alerts_new(&ac);
 	}
@@ -278,8 +340,12 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 		pl->names = names_new(&nc);
 	}
 	pl->report = report_new();
+	if (pl->report)
+		report_set_pseudonym(pl->report, pl->pseudonym);
 	if (!pl->report || !pl->names || !pl->alerts) {
 		snprintf(err, errlen, "out of memory");
+		evidence_free(pl->evidence);
+		pseudonym_free(pl->pseudonym);
 		report_free(pl->report);
 		names_free(pl->names);
 		alerts_free(pl->alerts);
@@ -326,6 +392,8 @@ void pipeline_free(struct pipeline *pl)
 	alerts_free(pl->alerts);
 	json_line_fini(&pl->line);
 	json_decref(pl->flow_tree);
+	evidence_free(pl->evidence);
+	pseudonym_free(pl->pseudonym);
 	free(pl);
 }
 
@@ -440,6 +508,16 @@ void pipeline_write_metrics(struct pipeline *pl, const struct capture_stats *cs)
 				mal, decode_anomaly_name((enum decode_anomaly)a),
 				json_integer((json_int_t)pl->stats.anomaly[a]));
 	json_object_set_new(st, "malformed", mal);
+	if (pl->evidence) {
+		/* Only with --evidence: other runs' records stay as they were. */
+		struct evidence_stats es;
+
+		evidence_stats(pl->evidence, &es);
+#define X(name, help) \
+	json_object_set_new(st, #name, json_integer((json_int_t)es.name));
+		EVIDENCE_COUNTERS(X)
+#undef X
+	}
 	json_object_set_new(rec, "bergerie",
 			    json_pack("{s:s,s:o}", "input",
 				      pl->rctx.live ? "live" : "pcap", "stats", st));
@@ -529,6 +607,8 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 	if (side == 0 && l->payload_len > 0 &&
 	    f->client_payload_packets < DECIDE_CLIENT_PAYLOAD_PACKETS)
 		f->client_payload_packets++;
+	if (pl->evidence && pl->cp)
+		evidence_packet(pl->evidence, f, pl->cp);
 	alert_decide(pl, f, name_known, false);
 	mark_layer(f, side, m);
 	if (i > 0 && flow_is_new(f)) {
@@ -557,6 +637,7 @@ void pipeline_packet(struct pipeline *pl, const struct capture_packet *cp)
 	pl->stats.frame_bytes += cp->wirelen;
 
 	pkt->ts_ns = cp->ts_ns;
+	pl->cp = cp;
 	decode_packet(pkt, cp->linktype, cp->data, cp->caplen, cp->wirelen);
 	if (pkt->anomaly != ANOMALY_NONE) {
 		pl->stats.packets_malformed++;

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "flow_verdict.h"
+#include "pseudonymize.h"
 #include "geo/classify.h"
 #include "record.h"
 #include "tally.h"
@@ -45,6 +46,7 @@ struct report {
 	struct tally *operators;	/* operator -> outbound bytes */
 	struct tally *senders;		/* home host -> bytes leaving the EU */
 	struct tally *services;		/* remote end -> bytes leaving the EU */
+	struct pseudonym *pseudonym;	/* --pseudonymize, NULL: off */
 };
 
 static int proto_slot(uint8_t proto)
@@ -101,9 +103,10 @@ static void summarise(struct report *sm, const struct flow *f,
 			  f->side[rs].bytes, r->verdict, worse_verdict);
 	if (r->verdict != VERDICT_ADEQUATE && r->verdict != VERDICT_THIRD_COUNTRY)
 		return;
-	flow_side_addr(f, rs == 0 ? 1 : 0, &a);
-	tally_add(sm->senders, geo_addr_format(&a, addr, sizeof(addr)), NULL,
-		  out, 0, r->verdict, worse_verdict);
+	tally_add(sm->senders,
+		  pseudonymize_side(sm->pseudonym, f, rs == 0 ? 1 : 0, addr,
+				    sizeof(addr)),
+		  NULL, out, 0, r->verdict, worse_verdict);
 	flow_side_addr(f, rs, &a);
 	geo_addr_format(&a, addr, sizeof(addr));
 	snprintf(key, sizeof(key), "%s%s%s", addr, r->operator_name ? " " : "",
@@ -127,6 +130,11 @@ struct report *report_new(void)
 		return NULL;
 	}
 	return rp;
+}
+
+void report_set_pseudonym(struct report *rp, struct pseudonym *p)
+{
+	rp->pseudonym = p;
 }
 
 void report_free(struct report *rp)

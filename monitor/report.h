@@ -19,6 +19,10 @@ struct report;
 struct report *report_new(void);
 void report_free(struct report *rp);
 
+/* --pseudonymize: home hosts appear by their pseudonyms (NULL: off). */
+struct pseudonym;
+void report_set_pseudonym(struct report *rp, struct pseudonym *p);
+
 /* Every packet's time, for the capture's span. */
 void report_packet_time(struct report *rp, uint64_t ts_ns);
 

@@ -154,7 +154,8 @@ static enum alert_outcome raise_at(struct fixture *fx, const char *home,
 
 	make_flow(&f, home, remote, sport, t);
 	make_result(&r);
-	return alerts_raise(fx->a, &f, &r, rule, "api.example.com", AT(t));
+	return alerts_raise(fx->a, &f, &r, rule, "api.example.com", NULL,
+			    AT(t));
 }
 
 static const char *str_at(json_t *rec, const char *path)
