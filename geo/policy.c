@@ -124,8 +124,16 @@ static bool fail_got(struct ctx *c, const char *what, json_t *v)
 		return json_file_error(c->err, c->errlen, c->file, &c->p,
 				       "expected %s, got an array", what);
 	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	if (s != NULL && strlen(s) > 64)
-		strcpy(s + 61, "...");
+	if (s != NULL && strlen(s) > 64) {
+		/* Cut at a character boundary: json_dumps() writes UTF-8
+		 * as is, and half a character would make the message
+		 * invalid UTF-8 (found by tests/fuzz/fuzz_policy.c). */
+		size_t cut = 61;
+
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		strcpy(s + cut, "...");
+	}
 	json_file_error(c->err, c->errlen, c->file, &c->p,
 			"expected %s, got %s", what, s ? s : "?");
 	free(s);

@@ -12,7 +12,7 @@
  *        flags (1 byte)  len (2 bytes)  plaintext frames (len bytes)
  *    sealed here as client Initials with the keys the DCID gives (RFC 9001
  *    section 5), packet numbers counting up, 1 to 4 bytes long (flags
- *    bits 0-1). Flags bit 2 coalesces the packet with the next one into
+ *    bits 0-1, lengthened as RFC 9000 section 17.1 requires). Flags bit 2 coalesces the packet with the next one into
  *    one datagram; bit 3 corrupts one ciphertext byte (a packet that must
  *    fail to open and count as failed); bit 4 adds a 1-byte token.
  *
@@ -158,11 +158,17 @@ static void sealed(const uint8_t *data, size_t size)
 	while (off + 3 <= size) {
 		uint8_t flags = data[off];
 		size_t len = (size_t)data[off + 1] << 8 | data[off + 2], n;
+		unsigned pnlen;
 
 		off += 3;
 		if (len > size - off)
 			len = size - off;
-		n = seal(version, dcid, dlen, pn++, (flags & 3) + 1,
+		pnlen = (flags & 3) + 1;
+		/* RFC 9000 section 17.1: the encoding must cover twice the
+		 * distance from the largest acknowledged (none: 0). */
+		while (pnlen < 4 && (2ull * pn + 1) >> (8 * pnlen))
+			pnlen++;
+		n = seal(version, dcid, dlen, pn++, pnlen,
 			 flags & 0x10, data + off, len, dgram + dn,
 			 sizeof(dgram) - dn);
 		off += len;

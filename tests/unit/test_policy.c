@@ -722,6 +722,30 @@ static void test_match_server_names(void **state)
 	assert_false(m(", \"server_name\": [\".example.fr\", \"x.fr\"]", &s));
 }
 
+/* A long bad value is cut to 64 bytes at a character boundary, so the
+ * message stays valid UTF-8 (found by tests/fuzz/fuzz_policy.c; the input
+ * is tests/fuzz/corpus/policy/regress-utf8-cut). */
+static void test_error_cut_utf8(void **state)
+{
+	char text[512], want[512], e40[81], e29[59];
+
+	(void)state;
+	for (int i = 0; i < 40; i++)
+		memcpy(e40 + 2 * i, "\xc3\xa9", 2);	/* U+00E9 */
+	e40[80] = '\0';
+	memcpy(e29, e40, 58);
+	e29[58] = '\0';
+	snprintf(text, sizeof(text),
+		 "{\"rules\": [{\"id\": \"r\", \"name\": \"R\", \"action\": \"a%s\"}]}",
+		 e40);
+	/* json_dumps gives '"', 'a', then two bytes a character: byte 61
+	 * is the second half of the 30th, so the cut keeps 29. */
+	snprintf(want, sizeof(want),
+		 "p.json: /rules/0/action: expected \"allow\" or \"flag\", got \"a%s...",
+		 e29);
+	expect_error(text, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_no_rules_no_alert),
 		cmocka_unit_test(test_match_keys),
 		cmocka_unit_test(test_match_server_names),
+		cmocka_unit_test(test_error_cut_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
