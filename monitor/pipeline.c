@@ -677,6 +677,7 @@ void pipeline_idle(struct pipeline *pl, uint64_t wall_ns)
 void pipeline_set_ui(struct pipeline *pl, struct ui_feed *feed)
 {
 	pl->ui = feed;
+	ui_feed_set_pseudonym(feed, pl->pseudonym);
 }
 
 void pipeline_ui_tick(struct pipeline *pl, bool due)

@@ -10,6 +10,8 @@
  */
 #include "ui_feed.h"
 
+#include "pseudonymize.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,7 @@ struct rate_mark {
 
 struct ui_feed {
 	struct ui_exchange *x;
+	struct pseudonym *pseudonym;	/* --pseudonymize: home ends shown so */
 	char source[UI_SOURCE_LEN];
 	bool live;
 	struct capture *capture;
@@ -344,12 +347,25 @@ static bool mark_find(const struct ui_feed *feed, uint64_t id, uint64_t *bytes)
 	return true;
 }
 
-static void side_text(const struct flow *f, int side, char *buf, size_t len)
+/* One end of a flow as the screen shows it: with --pseudonymize, a home
+ * end appears as its pseudonym, as in every other output (CONTRACT 7). */
+static void side_text(const struct ui_feed *feed, const struct flow *f,
+		      int side, char *buf, size_t len)
 {
 	struct geo_addr a;
 
+	if (feed->pseudonym) {
+		pseudonymize_side(feed->pseudonym, f, side, buf, len);
+		return;
+	}
 	flow_side_addr(f, side, &a);
 	geo_addr_format(&a, buf, len);
+}
+
+void ui_feed_set_pseudonym(struct ui_feed *feed, struct pseudonym *p)
+{
+	if (feed)
+		feed->pseudonym = p;
 }
 
 static void fill_row(struct ui_feed *feed, struct ui_flow *row,
@@ -379,8 +395,9 @@ static void fill_row(struct ui_feed *feed, struct ui_flow *row,
 		row->remote_port = remote_is_a ? f->key.aport : f->key.bport;
 	}
 	if (d != FLOW_DIR_EXTERNAL)
-		side_text(f, rs == 0 ? 1 : 0, row->internal, sizeof(row->internal));
-	side_text(f, rside, row->remote, sizeof(row->remote));
+		side_text(feed, f, rs == 0 ? 1 : 0, row->internal,
+			  sizeof(row->internal));
+	side_text(feed, f, rside, row->remote, sizeof(row->remote));
 	name = names_flow_name(f, NULL);
 	copy_str(row->name, sizeof(row->name), name);
 	row->verdict = f->classified && f->verdict < VERDICT_COUNT
@@ -545,8 +562,8 @@ void ui_feed_alert_flow(struct ui_feed *feed, const struct flow *f,
 		return;
 	rs = flow_remote_side(f);
 	if (flow_direction_of(f) != FLOW_DIR_EXTERNAL)
-		side_text(f, rs == 0 ? 1 : 0, internal, sizeof(internal));
-	side_text(f, rs < 0 ? 1 : rs, remote, sizeof(remote));
+		side_text(feed, f, rs == 0 ? 1 : 0, internal, sizeof(internal));
+	side_text(feed, f, rs < 0 ? 1 : rs, remote, sizeof(remote));
 	ui_feed_alert(feed, ts_ns, rule->id, rule->name, rule->severity,
 		      internal, name && *name ? name : remote, r->verdict);
 }

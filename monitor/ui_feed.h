@@ -45,6 +45,11 @@ struct ui_feed_config {
 struct ui_feed;
 
 struct ui_feed *ui_feed_new(const struct ui_feed_config *cfg);
+
+struct pseudonym;
+
+/* With --pseudonymize, home ends are shown as their pseudonyms. */
+void ui_feed_set_pseudonym(struct ui_feed *feed, struct pseudonym *p);
 void ui_feed_free(struct ui_feed *feed);
 
 /*

@@ -190,6 +190,15 @@ for sig in TERM SEGV; do
 	stty_sane "after SIG$sig"
 done
 
+# ---- --pseudonymize: no home address on the screen (CONTRACT 7) -------------
+head -c 32 /dev/zero | tr '\0' 'k' >"$tmp/key"
+start_shell 100 30
+keys "$run --speed max --pseudonymize $tmp/key" Enter
+expect '\[END: q quits\]' "pseudonymised replay"
+expect 'push\.bergerie-demo\.fr' "remote names still shown"
+cap | grep -Eq '10\.1\.0\.|fd00:10:' && fail "a home address on screen under --pseudonymize"
+keys q
+
 # ---- No UTF-8, no colour: ASCII bars ----------------------------------------
 LANG_UNDER_TEST=C start_shell 100 30
 keys "NO_COLOR=1 $run --speed max" Enter
