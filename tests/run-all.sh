@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` runs it (after building the sanitizer
 # binaries): unit tests (cmocka), capture tests against expected output,
-# the robustness corpus, and the peer (tshark) tables. Ends with one line
+# the robustness corpus, the peer (tshark) tables, and the fuzz targets
+# (tests/capture/fuzz.sh: corpus replay, then a short libFuzzer pass; it
+# needs MAKE to build them, `make` by default). Ends with one line
 # "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.." || exit 1

@@ -105,7 +105,8 @@ for n in "${names[@]}"; do
 	printf '%-14s %6s %6s  %s\n' "$n" "$cov" "${floor:--}" "$result"
 	if [ "$result" != ok ]; then
 		fail=1
-		grep -v '^#\|^INFO\|^MERGE' "$tmp/$n.log" | tail -n 40 | sed 's/^/    /'
+		grep -v '^#\|^INFO\|^MERGE\|NEW_FUNC\|in fuzzer::\|stat::\|libc_start\|in _start\|in main ' \
+			"$tmp/$n.log" | tail -n 30 | sed 's/^/    /'
 	fi
 done
 echo "fuzz ($mode, ${secs} s a target, $jobs at a time): $((SECONDS - start)) s"
