@@ -97,7 +97,7 @@ fuzz-build: $(FUZZ_BIN)
 # The long fuzz pass: every target FUZZ_SECONDS (default 600), two at a
 # time, from the committed corpus; new inputs in build/fuzz/corpus/.
 fuzz: $(FUZZ_BIN)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/long.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh long
 
 # The test suite: unit tests, then whole captures against expected output,
 # then the robustness corpus, then the peer (tshark) tables.
