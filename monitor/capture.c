@@ -1,5 +1,6 @@
 /*
- * capture.c: libpcap, offline and live, behind one next-packet call.
+ * capture.c: libpcap, offline and live, behind one next-packet call and
+ * one dispatch call (files read by pcap_dispatch, no call per packet).
  *
  * Jobs: open files (pcap and pcapng; nanosecond timestamps requested so
  * nothing is lost from pcapng or nanosecond pcap), open interfaces
@@ -493,6 +494,59 @@ enum capture_status capture_next(struct capture *c, struct capture_packet *pkt,
 				 int timeout_ms)
 {
 	return c->live ? next_live(c, pkt, timeout_ms) : next_file(c, pkt);
+}
+
+struct dispatch_state {
+	const struct capture_input *in;
+	uint16_t index;
+	bool stop;
+	capture_fn fn;
+	void *ctx;
+};
+
+static void dispatch_one(u_char *user, const struct pcap_pkthdr *h,
+			 const u_char *data)
+{
+	struct dispatch_state *s = (struct dispatch_state *)(void *)user;
+	struct capture_packet pkt;
+
+	fill(&pkt, s->in, s->index, h, data);
+	if (!s->fn(s->ctx, &pkt)) {
+		s->stop = true;
+		pcap_breakloop(s->in->p);
+	}
+}
+
+enum capture_status capture_dispatch(struct capture *c, capture_fn fn,
+				     void *ctx, int timeout_ms)
+{
+	if (c->live) {
+		struct capture_packet pkt;
+		enum capture_status st = next_live(c, &pkt, timeout_ms);
+
+		if (st == CAPTURE_PACKET)
+			fn(ctx, &pkt);
+		return st;
+	}
+	while (c->cur < c->nin) {
+		struct capture_input *in = &c->in[c->cur];
+		struct dispatch_state s = {in, (uint16_t)c->cur, false, fn, ctx};
+		int rc = pcap_dispatch(in->p, -1, dispatch_one, (u_char *)&s);
+
+		if (s.stop)
+			return CAPTURE_PACKET;
+		if (rc > 0 || rc == PCAP_ERROR_BREAK)
+			continue;	/* a break flag left by the last stop */
+		if (rc == 0) {		/* end of this file */
+			in->done = true;
+			c->cur++;
+			continue;
+		}
+		snprintf(c->err, sizeof(c->err), "%s: %s", in->name,
+			 pcap_geterr(in->p));
+		return CAPTURE_ERROR;
+	}
+	return CAPTURE_END;
 }
 
 const char *capture_error(const struct capture *c)

@@ -71,6 +71,24 @@ void capture_close(struct capture *c);
 enum capture_status capture_next(struct capture *c, struct capture_packet *pkt,
 				 int timeout_ms);
 
+/*
+ * Called per packet by capture_dispatch(); pkt and its data are valid
+ * during the call only. Returning false stops the dispatch after this
+ * packet (a signal, a packet count reached).
+ */
+typedef bool (*capture_fn)(void *ctx, const struct capture_packet *pkt);
+
+/*
+ * Hands packets to fn until it returns false or none is left:
+ * CAPTURE_PACKET when fn asked to stop (call again to go on), then as
+ * capture_next() (CAPTURE_END after every file, CAPTURE_ERROR, and live
+ * CAPTURE_IDLE, CAPTURE_NOTICE). Files are read with pcap_dispatch(), in
+ * order, without a call per packet; live capture hands out one packet per
+ * call, as capture_next() does.
+ */
+enum capture_status capture_dispatch(struct capture *c, capture_fn fn,
+				     void *ctx, int timeout_ms);
+
 /* "FILE: message" for the last CAPTURE_ERROR. */
 const char *capture_error(const struct capture *c);
 

@@ -206,6 +206,30 @@ static void flush_live(struct writer *w, struct output *const *outs, size_t n,
 			output_flush(outs[i]);
 }
 
+/* What the per-packet callback needs from main(). */
+struct packet_loop {
+	struct pipeline *pl;
+	struct ui_session *uis;
+	uint64_t count;		/* -c, 0: no limit */
+	uint64_t npackets;
+	bool count_reached;
+};
+
+/* One packet through the pipeline; false (stop the dispatch) when the
+ * count is reached or a signal asks main() to act. */
+static bool on_packet(void *ctx, const struct capture_packet *cp)
+{
+	struct packet_loop *lp = ctx;
+
+	ui_session_pace(lp->uis, cp->ts_ns);
+	pipeline_packet(lp->pl, cp);
+	if (lp->count && ++lp->npackets >= lp->count) {
+		lp->count_reached = true;
+		return false;
+	}
+	return !stop_requested && !reopen_requested && !metrics_requested;
+}
+
 static bool is_stdout(const char *path)
 {
 	return path && strcmp(path, "-") == 0;
@@ -319,12 +343,11 @@ int main(int argc, char **argv)
 	struct pipeline_setup ps;
 	struct pipeline *pl;
 	struct writer *writer;
-	struct capture_packet cp;
+	struct packet_loop loop;
 	struct capture_stats cs;
 	enum flow_end_reason end = FLOW_END_END_OF_INPUT;
 	int status = EXIT_OK;
 	bool json_on_stdout;
-	uint64_t npackets = 0;
 	struct ui_session *uis;
 	struct privs privs;
 	char privs_warn[256];
@@ -486,13 +509,16 @@ int main(int argc, char **argv)
 	if (uis && !ui_session_start(uis, pl, cap, engine, &stop_requested, err,
 				     sizeof(err)))
 		die_usage("%s", err);
+	memset(&loop, 0, sizeof(loop));
+	loop.pl = pl;
+	loop.uis = uis;
+	loop.count = cfg.count;
 	while (!stop_requested) {
-		enum capture_status st = capture_next(cap, &cp, 1000);
+		enum capture_status st = capture_dispatch(cap, on_packet, &loop,
+							  1000);
 
 		if (st == CAPTURE_PACKET) {
-			ui_session_pace(uis, cp.ts_ns);
-			pipeline_packet(pl, &cp);
-			if (cfg.count && ++npackets >= cfg.count)
+			if (loop.count_reached)
 				break;
 		} else if (st == CAPTURE_IDLE) {
 			struct output *outs[] = {flows, metrics, alerts};
