@@ -52,7 +52,10 @@ struct pipeline {
 	struct capture *capture;	/* live: libpcap's counters, NULL */
 	struct record_context rctx;
 	struct stats stats;
-	struct report *report;
+	struct report *report;		/* ended flows: the writer thread's */
+	struct report *spill;		/* ended flows whose job was dropped
+					 * (live, queue full); merged at the
+					 * end. NULL until needed. */
 	uint64_t clock_ns;
 	uint64_t next_metrics_ns;
 	struct geo_engine *engine;	/* current; flows hold their own refs */
@@ -84,8 +87,10 @@ static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
 /*
  * A flow record is built on the writer thread from a copy of the flow and
  * of its remote end's classification, so JSON costs the packet path
- * nothing but the copy. The job holds its own reference on the engine the
- * classification's strings point into.
+ * nothing but the copy; the report's per-flow tables are counted there
+ * too, so an ended flow goes to the writer even without --flows. The job
+ * holds its own reference on the engine the classification's strings
+ * point into.
  */
 struct flow_job {
 	struct flow f;
@@ -119,6 +124,10 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 	struct record_fill rf;
 
 	(void)len;
+	if (j->why != FLOW_END_ACTIVE_TIMEOUT)
+		report_flow_end(pl->report, &j->f, j->classified ? &j->r : NULL);
+	if (!pl->flow_out)
+		goto done;
 	if (!pl->flow_tree && !(pl->flow_tree = json_object()))
 		goto done;
 	flow_community_id_ensure(&j->f);
@@ -207,11 +216,10 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	/* A reload since the decision: the record names the rule in force. */
 	if (classified && !f->rule)
 		flow_verdict_match(f, &r, name);
-	if (why != FLOW_END_ACTIVE_TIMEOUT)
-		report_flow_end(pl->report, f, classified ? &r : NULL);
 	if (pl->ui && why != FLOW_END_ACTIVE_TIMEOUT)
 		ui_feed_flow_end(pl->ui, f, classified ? &r : NULL);
-	if (pl->flow_out) {
+	/* The record (--flows) and, for a flow that ended, the report. */
+	if (pl->flow_out || why != FLOW_END_ACTIVE_TIMEOUT) {
 		struct flow_job j;
 
 		j.f = *f;
@@ -228,7 +236,14 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 		if (j.f.engine)
 			geo_engine_ref(j.f.engine);
 		if (!writer_submit(pl->writer, flow_job_run, pl, &j, sizeof(j))) {
-			pl->stats.records_dropped++;
+			if (pl->flow_out)
+				pl->stats.records_dropped++;
+			if (why != FLOW_END_ACTIVE_TIMEOUT && !pl->spill &&
+			    (pl->spill = report_new()))
+				report_set_pseudonym(pl->spill, pl->pseudonym);
+			if (why != FLOW_END_ACTIVE_TIMEOUT && pl->spill)
+				report_flow_end(pl->spill, f,
+						classified ? &r : NULL);
 			if (j.f.engine)
 				geo_engine_unref(j.f.engine);
 		}
@@ -388,6 +403,7 @@ void pipeline_free(struct pipeline *pl)
 	frag_table_free(pl->frags);
 	pipeline_set_engine(pl, NULL);
 	report_free(pl->report);
+	report_free(pl->spill);
 	names_free(pl->names);
 	alerts_free(pl->alerts);
 	json_line_fini(&pl->line);
@@ -699,6 +715,12 @@ void pipeline_finish(struct pipeline *pl, enum flow_end_reason why,
 	if (pl->metrics_out)
 		pipeline_write_metrics(pl, cs);
 	writer_sync(pl->writer);
+	/* The writer is idle: flows it never saw join its report. */
+	if (pl->spill) {
+		report_merge(pl->report, pl->spill);
+		report_free(pl->spill);
+		pl->spill = NULL;
+	}
 	if (cs) {
 		pl->stats.pcap_received = cs->received;
 		pl->stats.pcap_dropped = cs->dropped;

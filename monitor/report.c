@@ -2,7 +2,10 @@
  * report.c: what a replay did, for people: the summary printed at the end
  * and the --report JSON for auditors (issue 4). Fed every packet's winning
  * verdict (per-verdict byte totals) and one ended flow at a time (flow
- * counts and the tables); every table is bounded (tally.h).
+ * counts and the tables); every table is bounded (tally.h). Packets and
+ * flagged flows are counted on the packet thread, ended flows on the
+ * output thread (pipeline.c), in the order they ended; the report is
+ * read after both are done.
  *
  * What is counted where (the report's "counting" section says the same):
  *   - per-verdict packets, bytes and outbound bytes: per packet, once,
@@ -182,6 +185,31 @@ void report_flow_end(struct report *rp, const struct flow *f,
 	rp->bytes_by_proto[slot] += f->side[0].bytes + f->side[1].bytes;
 	if (r)
 		summarise(rp, f, r);
+}
+
+void report_merge(struct report *dst, const struct report *src)
+{
+	if (!dst || !src)
+		return;
+	if (src->first_ns && (!dst->first_ns || src->first_ns < dst->first_ns))
+		dst->first_ns = src->first_ns;
+	if (src->last_ns > dst->last_ns)
+		dst->last_ns = src->last_ns;
+	for (int i = 0; i < 4; i++) {
+		dst->flows_by_proto[i] += src->flows_by_proto[i];
+		dst->bytes_by_proto[i] += src->bytes_by_proto[i];
+	}
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		dst->flows_by_verdict[v] += src->flows_by_verdict[v];
+		dst->flagged_by_verdict[v] += src->flagged_by_verdict[v];
+		dst->packets_by_verdict[v] += src->packets_by_verdict[v];
+		dst->bytes_by_verdict[v] += src->bytes_by_verdict[v];
+		dst->out_by_verdict[v] += src->out_by_verdict[v];
+	}
+	tally_merge(dst->countries, src->countries, worse_verdict);
+	tally_merge(dst->operators, src->operators, worse_verdict);
+	tally_merge(dst->senders, src->senders, worse_verdict);
+	tally_merge(dst->services, src->services, worse_verdict);
 }
 
 static void human_bytes(uint64_t b, char *buf, size_t len)

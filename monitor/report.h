@@ -44,6 +44,10 @@ void report_flow_flagged(struct report *rp, enum verdict v);
 void report_flow_end(struct report *rp, const struct flow *f,
 		     const struct geo_result *r);
 
+/* Adds what src counted to dst (src: flows the output thread never saw,
+ * its queue being full live). */
+void report_merge(struct report *dst, const struct report *src);
+
 struct record_context;
 struct geo_engine_info;
 

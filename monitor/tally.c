@@ -150,3 +150,36 @@ uint64_t tally_overflow(const struct tally *t)
 {
 	return t ? t->overflow : 0;
 }
+
+static void row_add(struct tally_row *r, const struct tally_row *from,
+		    int (*worse)(int a, int b))
+{
+	r->flows += from->flows;
+	r->bytes_out += from->bytes_out;
+	r->bytes_in += from->bytes_in;
+	if (from->verdict >= 0)
+		r->verdict = r->verdict < 0 || !worse
+				     ? from->verdict
+				     : worse(r->verdict, from->verdict);
+}
+
+void tally_merge(struct tally *dst, const struct tally *src,
+		 int (*worse)(int a, int b))
+{
+	if (!dst || !src)
+		return;
+	for (size_t i = 0; i < src->nrows; i++)
+		row_add(find_or_add(dst, src->rows[i].key, src->rows[i].extra),
+			&src->rows[i], worse);
+	if (src->has_other) {
+		struct tally_row *other = &dst->rows[dst->cap];
+
+		if (!dst->has_other) {
+			copy_text(other->key, sizeof(other->key), "(other)");
+			other->verdict = -1;
+			dst->has_other = true;
+		}
+		row_add(other, &src->rows[src->cap], worse);
+	}
+	dst->overflow += src->overflow;
+}

@@ -40,4 +40,9 @@ struct tally_row *tally_sorted(const struct tally *t, size_t *n);
 
 uint64_t tally_overflow(const struct tally *t);
 
+/* Adds every row of src to dst, as if src's adds had been made on dst
+ * after dst's own (src's "(other)" row joins dst's). */
+void tally_merge(struct tally *dst, const struct tally *src,
+		 int (*worse)(int a, int b));
+
 #endif
