@@ -140,8 +140,14 @@ static bool parse_inet(struct syslog *s, const char *hp, int socktype,
 		host[colon - hp] = '\0';
 		port = colon + 1;
 	}
-	if (!*port || strspn(port, "0123456789") != strlen(port)) {
-		snprintf(err, errlen, "%s: the port must be a number", s->url);
+	/* 1 to 65535: getaddrinfo() takes a larger number modulo 65536
+	 * (udp://HOST:99999 went to port 34463) and port 0 reaches nothing;
+	 * either is a usage error (CONTRACT.md section 4), not a silent
+	 * redirection. */
+	if (!*port || strspn(port, "0123456789") != strlen(port) ||
+	    strlen(port) > 5 || atoi(port) < 1 || atoi(port) > 65535) {
+		snprintf(err, errlen, "%s: the port must be a number from 1 to 65535",
+			 s->url);
 		return false;
 	}
 	memset(&hints, 0, sizeof(hints));

@@ -50,6 +50,10 @@ fi
 check "bad BPF" 2 run -r pcaps/tcp-basic.pcap 'tcp port nonsense'
 one_line_naming "bad BPF" "filter"
 check "bad observer name" 2 run -r pcaps/tcp-basic.pcap --observer-name 'bad name!'
+# A syslog port out of 1-65535 is a usage error, not port modulo 65536.
+check "syslog port 99999" 2 run -r pcaps/tcp-basic.pcap --syslog udp://127.0.0.1:99999
+one_line_naming "syslog port 99999" "udp://127.0.0.1:99999"
+check "syslog port 0" 2 run -r pcaps/tcp-basic.pcap --syslog tcp://127.0.0.1:0
 check "two streams on stdout" 2 run -r pcaps/tcp-basic.pcap --flows - --metrics -
 printf '{\n  "rules": [\n    {"id": "x", "action": "flag",}\n  ]\n}\n' >"$tmp/bad-policy.json"
 check "policy syntax error" 2 run -r pcaps/tcp-basic.pcap --policy "$tmp/bad-policy.json"
