@@ -68,13 +68,13 @@ static void classify_remote(const struct flow *f, struct geo_engine *e,
 		r->verdict = VERDICT_LOCAL;
 }
 
-void flow_verdict_update(struct flow *f, struct geo_engine *e)
+bool flow_verdict_update(struct flow *f, struct geo_engine *e,
+			 struct geo_result *r)
 {
 	struct geo_addr a, b;
-	struct geo_result r;
 
 	if (!e || (f->classified && f->engine == e))
-		return;
+		return false;
 	a.family = b.family = f->key.family;
 	memcpy(a.b, f->key.a.b, sizeof(a.b));
 	memcpy(b.b, f->key.b.b, sizeof(b.b));
@@ -87,9 +87,10 @@ void flow_verdict_update(struct flow *f, struct geo_engine *e)
 		f->engine = e;
 		f->rule = NULL;
 	}
-	classify_remote(f, e, &r);
-	f->verdict = (uint8_t)r.verdict;
+	classify_remote(f, e, r);
+	f->verdict = (uint8_t)r->verdict;
 	f->classified = true;
+	return true;
 }
 
 void flow_verdict_reason(const struct flow *f, struct geo_result *r)

@@ -26,8 +26,11 @@ int flow_remote_side(const struct flow *f);
 
 /* Classifies f with engine e (taking a reference) when it is new or when
  * e replaced the engine that classified it (a reload applies from the
- * flow's next packet on). */
-void flow_verdict_update(struct flow *f, struct geo_engine *e);
+ * flow's next packet on). True when it did, with the remote end's result
+ * in *r (without the reason; what flow_verdict_result() would give until
+ * the flow's roles change), so the caller need not classify again. */
+bool flow_verdict_update(struct flow *f, struct geo_engine *e,
+			 struct geo_result *r);
 
 /* The remote end's full classification, from the flow's engine (its cache
  * makes this cheap). False for a flow never classified. For an internal

@@ -72,6 +72,11 @@ struct pipeline {
 	struct pseudonym *pseudonym;		/* --pseudonymize; NULL: off */
 	struct evidence *evidence;		/* --evidence; NULL: off */
 	const struct capture_packet *cp;	/* the packet being handled */
+	/* The remote end's result when this packet's flow was classified
+	 * by this packet (fresh_flow, NULL: none): its alert decision, if
+	 * taken now, needs no second look-up. */
+	const struct flow *fresh_flow;
+	struct geo_result fresh;
 	struct packet pkt;	/* reused: decoders fill it per packet */
 };
 
@@ -94,10 +99,9 @@ static void write_json(struct pipeline *pl, struct output *out, json_t *rec)
  */
 struct flow_job {
 	struct flow f;
-	struct geo_result r;
 	uint8_t why;
-	bool classified;
 	bool ech;
+	bool has_name;			/* name is not NULL (policy match) */
 	uint8_t name_source;		/* enum name_source */
 	char name[NAME_MAX_LEN + 1];	/* "" when none */
 	char dns_name[NAME_MAX_LEN + 1];
@@ -121,11 +125,18 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 {
 	struct pipeline *pl = ctx;
 	struct flow_job *j = data;
+	const char *name = j->name, *dns_name = j->dns_name, *sni = j->sni;
 	struct record_fill rf;
+	struct geo_result r;
+	bool classified = flow_verdict_result(&j->f, &r);
 
 	(void)len;
+	/* A reload since the decision (or no rule then): the record names
+	 * the rule in force (on_flow_end does it for interim records). */
+	if (classified && !j->f.rule && j->why != FLOW_END_ACTIVE_TIMEOUT)
+		flow_verdict_match(&j->f, &r, j->has_name ? name : NULL);
 	if (j->why != FLOW_END_ACTIVE_TIMEOUT)
-		report_flow_end(pl->report, &j->f, j->classified ? &j->r : NULL);
+		report_flow_end(pl->report, &j->f, classified ? &r : NULL);
 	if (!pl->flow_out)
 		goto done;
 	if (!pl->flow_tree && !(pl->flow_tree = json_object()))
@@ -133,17 +144,17 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 	flow_community_id_ensure(&j->f);
 	record_fill_begin(&rf, pl->flow_tree);
 	record_fill_flow(&rf, &pl->rctx, &j->f, (enum flow_end_reason)j->why);
-	if (j->classified)
-		flow_verdict_reason(&j->f, &j->r);
-	if (j->classified)
-		record_fill_jurisdiction(&rf, &j->f, &j->r,
+	if (classified) {
+		flow_verdict_reason(&j->f, &r);
+		record_fill_jurisdiction(&rf, &j->f, &r,
 					 geo_engine_policy_hash(j->f.engine));
-	if (j->name[0] || j->sni[0]) {
+	}
+	if (name[0] || sni[0]) {
 		struct record_names rn = {
-			.name = j->name[0] ? j->name : NULL,
+			.name = name[0] ? name : NULL,
 			.source = name_source_name((enum name_source)j->name_source),
-			.dns_name = j->dns_name[0] ? j->dns_name : NULL,
-			.sni = j->sni[0] ? j->sni : NULL,
+			.dns_name = dns_name[0] ? dns_name : NULL,
+			.sni = sni[0] ? sni : NULL,
 			.ech = j->ech,
 		};
 
@@ -172,7 +183,8 @@ done:
 static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
 			 bool at_end)
 {
-	struct geo_result r;
+	struct geo_result rbuf;
+	const struct geo_result *rp = &rbuf;
 	const struct policy_rule *rule;
 	const char *name, *evidence = NULL;
 
@@ -183,53 +195,57 @@ static void alert_decide(struct pipeline *pl, struct flow *f, bool name_known,
 	    f->last_ns - f->start_ns < DECIDE_AFTER_NS)
 		return;
 	f->decided = true;
-	if (!flow_verdict_result(f, &r))
+	if (pl->fresh_flow == f)
+		rp = &pl->fresh;
+	else if (!flow_verdict_result(f, &rbuf))
 		return;
 	name = names_flow_name(f, NULL);
-	rule = flow_verdict_match(f, &r, name);
+	rule = flow_verdict_match(f, rp, name);
 	if (!rule || rule->action != POLICY_FLAG)
 		return;
 	pl->stats.flows_flagged++;
-	report_flow_flagged(pl->report, r.verdict);
-	if (pl->fail_on & (1u << r.verdict))
+	report_flow_flagged(pl->report, rp->verdict);
+	if (pl->fail_on & (1u << rp->verdict))
 		pl->stats.flows_fail_on++;
 	if (pl->evidence) {
 		flow_community_id_ensure(f);	/* names the file */
 		evidence = evidence_flow_alert(pl->evidence, f);
 	}
-	if (alerts_raise(pl->alerts, f, &r, rule, name, evidence,
+	if (alerts_raise(pl->alerts, f, rp, rule, name, evidence,
 			 pl->clock_ns) != ALERT_QUEUED && evidence)
 		evidence_flow_discard(pl->evidence, f);	/* no alert names it */
-	ui_feed_alert_flow(pl->ui, f, &r, rule, name, pl->clock_ns);
+	ui_feed_alert_flow(pl->ui, f, rp, rule, name, pl->clock_ns);
 }
 
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct pipeline *pl = ctx;
 	struct geo_result r;
-	bool classified = flow_verdict_result(f, &r);
 	enum name_source src = NAME_SRC_NONE;
 	const char *name;
 
 	alert_decide(pl, f, false, why != FLOW_END_ACTIVE_TIMEOUT);
 	name = names_flow_name(f, &src);
-	/* A reload since the decision: the record names the rule in force. */
-	if (classified && !f->rule)
+	/* A reload since the decision: the record names the rule in force.
+	 * For a flow that ended the writer matches on its copy (flow_job_run);
+	 * an interim record's match stays with the flow that goes on. */
+	if (why == FLOW_END_ACTIVE_TIMEOUT && !f->rule &&
+	    flow_verdict_result(f, &r))
 		flow_verdict_match(f, &r, name);
 	if (pl->ui && why != FLOW_END_ACTIVE_TIMEOUT)
-		ui_feed_flow_end(pl->ui, f, classified ? &r : NULL);
-	/* The record (--flows) and, for a flow that ended, the report. */
+		ui_feed_flow_end(pl->ui, f,
+				 flow_verdict_result(f, &r) ? &r : NULL);
+	/* The record (--flows) and, for a flow that ended, the report: the
+	 * writer classifies the remote end once for both. */
 	if (pl->flow_out || why != FLOW_END_ACTIVE_TIMEOUT) {
 		struct flow_job j;
 
 		j.f = *f;
 		j.f.names = NULL;	/* the writer must not follow it */
-		if (classified)
-			memcpy(&j.r, &r, offsetof(struct geo_result, reason));
 		j.why = (uint8_t)why;
-		j.classified = classified;
 		j.name_source = (uint8_t)src;
 		copy_name(j.name, name);
+		j.has_name = name != NULL;
 		copy_name(j.dns_name, names_flow_dns_name(f));
 		copy_name(j.sni, names_flow_sni(f));
 		j.ech = names_flow_ech(f);
@@ -243,7 +259,8 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 				report_set_pseudonym(pl->spill, pl->pseudonym);
 			if (why != FLOW_END_ACTIVE_TIMEOUT && pl->spill)
 				report_flow_end(pl->spill, f,
-						classified ? &r : NULL);
+						flow_verdict_result(f, &r) ? &r
+									   : NULL);
 			if (j.f.engine)
 				geo_engine_unref(j.f.engine);
 		}
@@ -615,7 +632,8 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 		pl->stats.packets_no_flow++;
 		return;
 	}
-	flow_verdict_update(f, pl->engine);
+	if (flow_verdict_update(f, pl->engine, &pl->fresh))
+		pl->fresh_flow = f;
 	/* The server name, from DNS answers seen before or the flow's own
 	 * first bytes. True when it became known with this packet: the alert
 	 * decision (CONTRACT.md section 7) can then be taken. */
@@ -626,6 +644,7 @@ static void layer_to_flow(struct pipeline *pl, struct packet *pkt, int i,
 	if (pl->evidence && pl->cp)
 		evidence_packet(pl->evidence, f, pl->cp);
 	alert_decide(pl, f, name_known, false);
+	pl->fresh_flow = NULL;
 	mark_layer(f, side, m);
 	if (i > 0 && flow_is_new(f)) {
 		/* A new inner flow: remember the tunnel it came through. */
