@@ -103,12 +103,15 @@ struct flow_job {
 	bool ech;
 	bool has_name;			/* name is not NULL (policy match) */
 	uint8_t name_source;		/* enum name_source */
-	char name[NAME_MAX_LEN + 1];	/* "" when none */
-	char dns_name[NAME_MAX_LEN + 1];
-	char sni[NAME_MAX_LEN + 1];
+	uint16_t dns_off, sni_off;	/* of dns_name and sni in text */
+	/* name, dns_name and sni, each "" when none, one after the other;
+	 * only the bytes used are queued. */
+	char text[3 * (NAME_MAX_LEN + 1)];
 };
 
-static void copy_name(char *dst, const char *src)
+/* Copies src (NULL: "") to dst, cut at NAME_MAX_LEN; returns the bytes
+ * used, its NUL included. */
+static size_t put_name(char *dst, const char *src)
 {
 	size_t n = src ? strlen(src) : 0;
 
@@ -116,6 +119,7 @@ static void copy_name(char *dst, const char *src)
 		n = NAME_MAX_LEN;
 	memcpy(dst, src ? src : "", n);
 	dst[n] = '\0';
+	return n + 1;
 }
 
 _Static_assert(sizeof(struct flow_job) <= WRITER_JOB_DATA,
@@ -125,7 +129,8 @@ static void flow_job_run(void *ctx, void *data, size_t len)
 {
 	struct pipeline *pl = ctx;
 	struct flow_job *j = data;
-	const char *name = j->name, *dns_name = j->dns_name, *sni = j->sni;
+	const char *name = j->text, *dns_name = j->text + j->dns_off,
+		   *sni = j->text + j->sni_off;
 	struct record_fill rf;
 	struct geo_result r;
 	bool classified = flow_verdict_result(&j->f, &r);
@@ -239,19 +244,23 @@ static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	 * writer classifies the remote end once for both. */
 	if (pl->flow_out || why != FLOW_END_ACTIVE_TIMEOUT) {
 		struct flow_job j;
+		size_t used;
 
 		j.f = *f;
 		j.f.names = NULL;	/* the writer must not follow it */
 		j.why = (uint8_t)why;
 		j.name_source = (uint8_t)src;
-		copy_name(j.name, name);
+		used = put_name(j.text, name);
 		j.has_name = name != NULL;
-		copy_name(j.dns_name, names_flow_dns_name(f));
-		copy_name(j.sni, names_flow_sni(f));
+		j.dns_off = (uint16_t)used;
+		used += put_name(j.text + used, names_flow_dns_name(f));
+		j.sni_off = (uint16_t)used;
+		used += put_name(j.text + used, names_flow_sni(f));
 		j.ech = names_flow_ech(f);
 		if (j.f.engine)
 			geo_engine_ref(j.f.engine);
-		if (!writer_submit(pl->writer, flow_job_run, pl, &j, sizeof(j))) {
+		if (!writer_submit(pl->writer, flow_job_run, pl, &j,
+				   offsetof(struct flow_job, text) + used)) {
 			if (pl->flow_out)
 				pl->stats.records_dropped++;
 			if (why != FLOW_END_ACTIVE_TIMEOUT && !pl->spill &&
