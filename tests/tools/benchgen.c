@@ -17,10 +17,25 @@
  *
  * The same arguments give the same file byte for byte. On standard output:
  * "flows N packets M bytes B" (B: frame bytes).
+ *
+ *   benchgen OUTFILE --syn-flood [--packets M] [--seed S]
+ *
+ * The bounded-memory test's capture (tests/capture/flood.sh): M packets
+ * (default 300,000), 1 us apart, each opening a new flow from a random
+ * public source (a fifth IPv6, in 2000::/3), none ever answered: 75%
+ * single SYNs to a few home servers (10.0.0.10-13, fd00:10::10-11; ports
+ * 443, 80, 22); 10% DNS answers from random resolvers to random home
+ * clients, each naming a fresh random address (A or AAAA), so the DNS
+ * cache fills; 10% first segments of a ClientHello split in two (no SYN
+ * before, the rest never sent) to a home server's port 443, so the names
+ * state holds a pending reassembly for each; 5% IPv4 first fragments
+ * (UDP, more fragments to come, never sent), so the fragment table fills.
+ * On standard output: "flows N packets M bytes B syn S dns D hello H
+ * frag F" (each packet a new flow: N = M).
  */
 #include <getopt.h>
 
-#include "pcapw.h"
+#include "pcapgen_proto.h"
 
 #define T0_NS (1772442000ull * 1000000000ull)
 
@@ -259,10 +274,149 @@ static bool flow_step(struct bench *b, struct bflow *f)
 	return f->left > 0;
 }
 
+/* A random public address: IPv4 outside 0/8, 10/8, 100.64/10, 127/8,
+ * 169.254/16, 172.16/12, 192.168/16 and 224/3; IPv6 in 2000::/3. */
+static struct addr flood_public(uint64_t *rng, bool v6)
+{
+	uint64_t r = rng_next(rng);
+
+	if (v6) {
+		uint64_t r2 = rng_next(rng);
+
+		return addr6((uint16_t)(0x2000 | ((r >> 48) & 0x1fff)),
+			     (uint16_t)(r >> 32), (uint16_t)(r >> 16),
+			     (uint16_t)r, (uint16_t)(r2 >> 48),
+			     (uint16_t)(r2 >> 32), (uint16_t)(r2 >> 16),
+			     (uint16_t)(r2 | 1));
+	}
+	for (;;) {
+		uint32_t a = (uint32_t)r;
+		uint8_t o0 = (uint8_t)(a >> 24), o1 = (uint8_t)(a >> 16);
+
+		if (!(o0 == 0 || o0 == 10 || o0 == 127 || o0 >= 224 ||
+		      (o0 == 100 && (o1 & 0xc0) == 64) ||
+		      (o0 == 169 && o1 == 254) ||
+		      (o0 == 172 && (o1 & 0xf0) == 16) ||
+		      (o0 == 192 && o1 == 168)))
+			return addr4u(a);
+		r = rng_next(rng);
+	}
+}
+
+static void flood_write(struct bench *b)
+{
+	static const uint8_t mac_a[6] = { 0x02, 0, 0x0a, 0, 0, 1 };
+	static const uint8_t mac_b[6] = { 0x02, 0, 0x0a, 0, 0, 2 };
+	struct pkt *p = &b->p;
+
+	pkt_push_eth(p, mac_a, mac_b, NULL, 0, pkt_ethertype(p));
+	if (pkt_len(p) < 64) {
+		uint8_t frame[64];
+		size_t n = pkt_len(p);
+
+		memcpy(frame, pkt_data(p), n);
+		memset(frame + n, 0, 64 - n);
+		pcapw_write(&b->w, b->ts, frame, 64);
+	} else {
+		pcapw_write(&b->w, b->ts, pkt_data(p), pkt_len(p));
+	}
+	b->ts += 1000;
+	b->npk++;
+}
+
+static int flood(struct bench *b, const char *path, unsigned long long n)
+{
+	static const uint16_t syn_ports[] = { 443, 443, 80, 22 };
+	uint64_t nsyn = 0, ndns = 0, nhello = 0, nfrag = 0;
+	uint8_t msg[1024];
+	unsigned long long i;
+
+	pcapw_open(&b->w, path, LT_EN10MB, PCAPW_PCAP);
+	for (i = 0; i < n; i++) {
+		uint32_t kind = rng_below(&b->rng, 20);
+		bool v6 = rng_below(&b->rng, 5) == 0;
+		struct addr src = flood_public(&b->rng, v6);
+		struct addr home;
+		uint16_t sport = (uint16_t)(1024 + rng_below(&b->rng, 64000));
+		uint16_t ipid = (uint16_t)rng_next(&b->rng);
+		uint32_t seq = (uint32_t)rng_next(&b->rng);
+		uint32_t h = rng_below(&b->rng, 4);
+		size_t len;
+
+		if (kind == 19 && v6) {	/* fragments: IPv4 only */
+			v6 = false;
+			src = flood_public(&b->rng, false);
+		}
+		if (kind < 15 || kind >= 17)	/* a home server */
+			home = v6 ? addr6(0xfd00, 0x10, 0, 0, 0, 0, 0,
+					  (uint16_t)(0x10 + (h & 1)))
+				  : addr4(10, 0, 0, (uint8_t)(10 + h));
+		else	/* DNS: a home client */
+			home = v6 ? addr6(0xfd00, 0x10, 0,
+					  (uint16_t)rng_below(&b->rng, 64), 0,
+					  0, (uint16_t)rng_next(&b->rng),
+					  (uint16_t)rng_next(&b->rng))
+				  : addr4u(0x0a010000u |
+					   (rng_below(&b->rng, 0xfffe) + 1));
+		pkt_reset(&b->p);
+		if (kind < 15) {	/* SYN */
+			pkt_push_tcp(&b->p, &src, &home, sport,
+				     syn_ports[rng_below(&b->rng, 4)], seq, 0,
+				     0x02, 64240, NULL, 0);
+			pkt_push_ip(&b->p, &src, &home, 6, ipid);
+			nsyn++;
+		} else if (kind < 17) {	/* DNS answer */
+			struct addr a = flood_public(&b->rng, v6);
+			char name[64];
+
+			snprintf(name, sizeof(name), "h%08x.flood.example",
+				 (unsigned)rng_next(&b->rng));
+			len = dns_answer(msg, sizeof(msg), (uint16_t)ipid, name,
+					 v6 ? DNS_AAAA : DNS_A, NULL, 0, &a, 1);
+			pkt_push_bytes(&b->p, msg, len);
+			pkt_push_udp(&b->p, &src, &home, 53, sport);
+			pkt_push_ip(&b->p, &src, &home, 17, ipid);
+			ndns++;
+		} else if (kind < 19) {	/* ClientHello, first half */
+			char sni[64];
+
+			snprintf(sni, sizeof(sni), "c%08x.flood.example",
+				 (unsigned)rng_next(&b->rng));
+			len = tls_client_hello(msg, sizeof(msg), sni, "h2",
+					       "http/1.1", seq);
+			pkt_push_bytes(&b->p, msg, len / 2);
+			pkt_push_tcp(&b->p, &src, &home, sport, 443, seq + 1,
+				     (uint32_t)rng_next(&b->rng), 0x18, 64240,
+				     NULL, 0);
+			pkt_push_ip(&b->p, &src, &home, 6, ipid);
+			nhello++;
+		} else {	/* IPv4 first fragment of a 1,000-byte datagram */
+			pkt_push_fill(&b->p, 192, seq);
+			pkt_push_udp(&b->p, &src, &home, sport, 4500);
+			/* The UDP length names the whole datagram. */
+			put16(pkt_data(&b->p) + 4, 1000);
+			put16(pkt_data(&b->p) + 6, 0);
+			pkt_push_ipv4x(&b->p, &src, &home, 17, ipid, 0x2000, 64,
+				       NULL, 0);
+			nfrag++;
+		}
+		flood_write(b);
+	}
+	pcapw_close(&b->w);
+	printf("flows %llu packets %llu bytes %llu syn %llu dns %llu "
+	       "hello %llu frag %llu\n", n, (unsigned long long)b->npk,
+	       (unsigned long long)b->w.bytes, (unsigned long long)nsyn,
+	       (unsigned long long)ndns, (unsigned long long)nhello,
+	       (unsigned long long)nfrag);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: benchgen OUTFILE [--flows N] [--packets M] "
-		   "[--min-size] [--seed S]\n");
+		   "[--min-size] [--seed S]\n"
+		   "       benchgen OUTFILE --syn-flood [--packets M] "
+		   "[--seed S]\n");
 }
 
 int main(int argc, char **argv)
@@ -272,6 +426,7 @@ int main(int argc, char **argv)
 		{ "packets", required_argument, NULL, 'p' },
 		{ "min-size", no_argument, NULL, 'm' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "syn-flood", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -279,6 +434,7 @@ int main(int argc, char **argv)
 	static struct bflow slot[SLOTS];
 	unsigned long long nflows = 200000, npackets = 3000000, seed = 1;
 	unsigned long long started = 0;
+	bool syn_flood = false, packets_given = false;
 	size_t live = 0, i;
 	double mean;
 	int opt;
@@ -290,12 +446,16 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			npackets = strtoull(optarg, NULL, 0);
+			packets_given = true;
 			break;
 		case 'm':
 			b.min_size = true;
 			break;
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'F':
+			syn_flood = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -304,6 +464,12 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (syn_flood && argc - optind == 1 && !b.min_size) {
+		b.rng = seed * 0x2545f4914f6cdd1dull + 1;
+		b.ts = T0_NS;
+		return flood(&b, argv[optind],
+			     packets_given ? npackets : 300000);
 	}
 	if (argc - optind != 1 || nflows == 0 || npackets < nflows) {
 		usage(stderr);
