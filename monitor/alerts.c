@@ -51,6 +51,7 @@ struct alerts {
 	struct window **buckets;
 	size_t nbuckets;		/* a power of two */
 	size_t nwindows;
+	uint64_t window_bytes;		/* held by open windows */
 	struct window *fifo_head, *fifo_tail;
 	uint64_t rate_second;		/* the second rate_count counts */
 	uint64_t rate_count;
@@ -75,14 +76,15 @@ static enum syslog_severity syslog_severity_of(enum severity s)
 struct alerts *alerts_new(const struct alerts_config *cfg)
 {
 	struct alerts *a = calloc(1, sizeof(*a));
-	size_t want;
+	uint64_t want;
 
 	if (!a)
 		return NULL;
 	a->cfg = *cfg;
-	if (!a->cfg.max_windows)
-		a->cfg.max_windows = ALERTS_MAX_WINDOWS;
-	want = a->cfg.max_windows;
+	if (!a->cfg.window_memcap)
+		a->cfg.window_memcap = ALERTS_DEFAULT_WINDOW_MEMCAP;
+	/* Buckets for the windows the cap can hold at ~1.5 KB each. */
+	want = a->cfg.window_memcap / 1536;
 	a->nbuckets = 16;
 	while (a->nbuckets < want && a->nbuckets < (1u << 20))
 		a->nbuckets <<= 1;
@@ -244,6 +246,13 @@ static struct window *window_find(struct alerts *a, const struct window_key *k,
 	return NULL;
 }
 
+/* What a window holds, for --alert-window-memcap. */
+static uint64_t window_size(const struct window *w)
+{
+	return sizeof(*w) + strlen(w->rule_id) + 1 +
+	       (w->line ? strlen(w->line) + 1 : 0);
+}
+
 static void window_unlink(struct alerts *a, struct window *w)
 {
 	struct window **pp = &a->buckets[w->hash & (a->nbuckets - 1)];
@@ -261,6 +270,7 @@ static void window_unlink(struct alerts *a, struct window *w)
 	else
 		a->fifo_tail = w->fifo_prev;
 	a->nwindows--;
+	a->window_bytes -= window_size(w);
 }
 
 /* Closes w at end_ns: the closing record when it folded anything. */
@@ -311,10 +321,6 @@ static struct window *window_open(struct alerts *a, const struct window_key *k,
 {
 	struct window *w;
 
-	if (a->nwindows >= a->cfg.max_windows && a->fifo_head) {
-		window_close(a, a->fifo_head, now_ns);
-		a->st.alert_windows_evicted++;
-	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
@@ -336,7 +342,22 @@ static struct window *window_open(struct alerts *a, const struct window_key *k,
 		a->fifo_head = w;
 	a->fifo_tail = w;
 	a->nwindows++;
+	a->window_bytes += window_size(w);
 	return w;
+}
+
+/*
+ * Keeps the open windows under --alert-window-memcap: the oldest close
+ * early, each with its closing record if it folded anything. The newest
+ * window (the one just opened) always stays.
+ */
+static void windows_trim(struct alerts *a, uint64_t now_ns)
+{
+	while (a->window_bytes > a->cfg.window_memcap && a->fifo_head &&
+	       a->fifo_head != a->fifo_tail) {
+		window_close(a, a->fifo_head, now_ns);
+		a->st.alert_window_memcap_evictions++;
+	}
 }
 
 enum alert_outcome alerts_raise(struct alerts *a, struct flow *f,
@@ -384,10 +405,13 @@ enum alert_outcome alerts_raise(struct alerts *a, struct flow *f,
 	if (a->cfg.window_s) {
 		w = window_open(a, &k, rule->id, h, now_ns);
 		if (w && line) {
+			a->window_bytes -= window_size(w);
 			w->line = strdup(line);
 			w->ts_ns = f->last_ns;
 			w->sev = syslog_severity_of(rule->severity);
+			a->window_bytes += window_size(w);
 		}
+		windows_trim(a, now_ns);
 	}
 	if (!emitting(a)) {
 		a->st.alerts++;

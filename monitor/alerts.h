@@ -19,8 +19,8 @@
  * cut short, never dated after the capture). A window that folded nothing
  * closes silently. Windows run on the pipeline's clock, so they open and
  * close in order; the table of open windows is bounded
- * (ALERTS_MAX_WINDOWS): at the cap the oldest window closes early
- * (alert_windows_evicted).
+ * (--alert-window-memcap, bytes: a window keeps its first alert's text):
+ * at the cap the oldest windows close early (alert_window_memcap_evictions).
  *
  * Rate cap: at most --alert-rate alerts a second of packet time (0: no
  * cap), counted in alerts_suppressed; a suppressed alert opens no window.
@@ -43,8 +43,10 @@
 enum {
 	ALERTS_DEFAULT_WINDOW = 60,	/* seconds */
 	ALERTS_DEFAULT_RATE_LIVE = 1000,	/* per second; replay: none */
-	ALERTS_MAX_WINDOWS = 65536,
 };
+
+/* Default --alert-window-memcap: 16 MiB, about 10,000 open windows. */
+#define ALERTS_DEFAULT_WINDOW_MEMCAP (16ull << 20)
 
 struct output;
 struct syslog;
@@ -56,7 +58,7 @@ struct pseudonym;
 struct alerts_config {
 	uint32_t window_s;		/* 0: no folding */
 	uint64_t rate;			/* per second of packet time; 0: no cap */
-	size_t max_windows;		/* 0: ALERTS_MAX_WINDOWS */
+	uint64_t window_memcap;		/* bytes; 0: ALERTS_DEFAULT_WINDOW_MEMCAP */
 	struct output *out;		/* --alerts, NULL: none */
 	struct syslog *syslog;		/* --syslog, NULL: none */
 	struct writer *writer;		/* NULL: write in the caller's thread */
@@ -71,7 +73,8 @@ struct alerts_config {
 	X(alerts_folded, "alerts folded into an open dedup window")          \
 	X(alerts_suppressed, "alerts over --alert-rate, not written")        \
 	X(alerts_dropped, "alert records lost: output queue full (live)")    \
-	X(alert_windows_evicted, "dedup windows closed early at the cap")
+	X(alert_window_memcap_evictions,                                      \
+	  "dedup windows closed early at --alert-window-memcap")
 
 struct alerts_stats {
 #define X(name, help) uint64_t name;

@@ -41,6 +41,7 @@ struct config {
 	const char *syslog_url;		/* --syslog */
 	const char *syslog_facility;	/* --syslog-facility, NULL: user */
 	uint32_t alert_window;		/* seconds of packet time; 0: no folding */
+	uint64_t alert_window_memcap;	/* bytes held by open dedup windows */
 	uint64_t alert_rate;		/* a second; CONFIG_ALERT_RATE_AUTO */
 	const char *report_path;	/* --report, "-" = stdout */
 	const char *fail_on;		/* --fail-on VERDICT[,VERDICT...] */

@@ -87,6 +87,8 @@ static const struct option_def option_table[] = {
 	 "append a JSON alert record per flow the policy flags (- is stdout)"},
 	{"alert-window", 0, OPT_SECONDS, "SECONDS", OFF(alert_window), 0,
 	 "fold repeats of an alert (host, remote, rule) this long (default 60; 0 off)"},
+	{"alert-window-memcap", 0, OPT_SIZE, "SIZE", OFF(alert_window_memcap), 0,
+	 "memory for open dedup windows; at the cap the oldest close early"},
 	{"alert-rate", 0, OPT_U64, "N", OFF(alert_rate), 0,
 	 "at most N alerts a second of packet time (default 1000 live, none in replay)"},
 	{"syslog", 0, OPT_STRING, "URL", OFF(syslog_url), 0,
@@ -237,6 +239,7 @@ void options_defaults(struct config *cfg)
 	cfg->frag_memcap = frag_table_default_memcap();
 	cfg->geo_cache_memcap = 16u << 20;
 	cfg->names_memcap = NAMES_DEFAULT_MEMCAP;
+	cfg->alert_window_memcap = ALERTS_DEFAULT_WINDOW_MEMCAP;
 	cfg->dns_cache_memcap = DNS_CACHE_DEFAULT_MEMCAP;
 	cfg->stats_interval = 60;
 	cfg->retry_max = 30;

@@ -360,6 +360,7 @@ struct pipeline *pipeline_new(const struct pipeline_setup *setup, char *err,
 
 		memset(&ac, 0, sizeof(ac));
 		ac.window_s = cfg->alert_window;
+		ac.window_memcap = cfg->alert_window_memcap;
 		ac.rate = cfg->alert_rate;
 		if (ac.rate == CONFIG_ALERT_RATE_AUTO)
 			ac.rate = setup->rctx.live ? ALERTS_DEFAULT_RATE_LIVE : 0;

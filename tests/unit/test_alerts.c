@@ -50,7 +50,7 @@ struct fixture {
 static const char *const inputs[] = {"test.pcap"};
 
 static void fixture_open(struct fixture *fx, uint32_t window, uint64_t rate,
-			 size_t max_windows)
+			 uint64_t window_memcap)
 {
 	char err[256];
 	struct alerts_config cfg;
@@ -70,7 +70,7 @@ static void fixture_open(struct fixture *fx, uint32_t window, uint64_t rate,
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.window_s = window;
 	cfg.rate = rate;
-	cfg.max_windows = max_windows;
+	cfg.window_memcap = window_memcap;
 	cfg.out = fx->out;
 	cfg.rctx = &fx->rctx;
 	fx->a = alerts_new(&cfg);
@@ -410,25 +410,48 @@ static void test_window_cap(void **state)
 	struct alerts_stats st;
 
 	(void)state;
-	fixture_open(&fx, 60, 0, 2);
+	/* A cap of one byte: only the newest window may stay open, so each new
+	 * window closes the one before it, early, at the clock. */
+	fixture_open(&fx, 60, 0, 1);
 	raise_at(&fx, "10.1.0.21", "52.217.100.1", 1, &rule_high, 1);
 	raise_at(&fx, "10.1.0.21", "52.217.100.1", 2, &rule_high, 2);
 	raise_at(&fx, "10.1.0.21", "52.217.100.2", 3, &rule_high, 3);
-	/* A third window: the oldest closes early, at the clock. */
 	raise_at(&fx, "10.1.0.21", "52.217.100.3", 4, &rule_high, 4);
 	recs = records(&fx);
+	/* alert 1, the closing of its window (it folded one), alerts 2 and 3;
+	 * window 2 folded nothing and closes silently. */
 	assert_int_equal(json_array_size(recs), 4);
-	rec = json_array_get(recs, 2);
+	rec = json_array_get(recs, 1);
 	assert_int_equal(int_at(rec, "bergerie.alert.folded_count"), 1);
 	assert_string_equal(str_at(rec, "@timestamp"),
-			    "2026-03-02T09:00:04.000000Z");
+			    "2026-03-02T09:00:03.000000Z");
 	json_decref(recs);
 	alerts_stats(fx.a, &st);
-	assert_int_equal(st.alert_windows_evicted, 1);
+	assert_int_equal(st.alert_window_memcap_evictions, 2);
 	/* The evicted key starts a new window. */
 	assert_int_equal(raise_at(&fx, "10.1.0.21", "52.217.100.1", 5,
 				  &rule_high, 5),
 			 ALERT_QUEUED);
+	fixture_close(&fx);
+}
+
+static void test_window_cap_holds_many(void **state)
+{
+	struct fixture fx;
+	struct alerts_stats st;
+	char remote[32];
+
+	(void)state;
+	/* 64 KiB holds a few dozen windows (~1.5 KB each), not 200. */
+	fixture_open(&fx, 60, 0, 64 * 1024);
+	for (int i = 0; i < 200; i++) {
+		snprintf(remote, sizeof(remote), "52.217.%d.%d", i / 250, i % 250 + 1);
+		raise_at(&fx, "10.1.0.21", remote, (uint64_t)i + 1, &rule_high,
+			 (uint64_t)i + 1);
+	}
+	alerts_stats(fx.a, &st);
+	assert_true(st.alert_window_memcap_evictions > 100);
+	assert_true(st.alert_window_memcap_evictions < 200);
 	fixture_close(&fx);
 }
 
@@ -443,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_rate_cap),
 		cmocka_unit_test(test_suppressed_opens_no_window),
 		cmocka_unit_test(test_window_cap),
+		cmocka_unit_test(test_window_cap_holds_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
