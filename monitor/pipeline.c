@@ -448,6 +448,12 @@ static void stats_refresh(struct pipeline *pl)
 
 	flow_table_stats(pl->flows, &fs);
 	frag_table_stats(pl->frags, &gs);
+	if (pl->engine) {
+		struct geo_engine_info gi;
+
+		geo_engine_info(pl->engine, &gi);
+		pl->stats.geo_cache_memcap_evictions = gi.cache.memcap_evictions;
+	}
 	pl->stats.flows_created = fs.flows_created;
 	pl->stats.flows_ended = fs.flows_ended;
 	pl->stats.flows_interim = fs.flows_interim;

@@ -33,6 +33,7 @@
 	X(flows_active, "flows alive now")                                  \
 	X(frag_orphans, "later fragments whose first fragment was not seen") \
 	X(frag_memcap_evictions, "fragment entries evicted at the cap")     \
+	X(geo_cache_memcap_evictions, "classifications evicted at --geo-cache-memcap (engine in force)") \
 	X(records_written, "JSON records written")                         \
 	X(records_dropped, "records dropped: output queue full (live)")     \
 	X(pcap_received, "packets the kernel received (live)")              \
