@@ -101,7 +101,9 @@ struct evidence *evidence_new(const struct evidence_config *cfg, char *err,
 
 static void ev_flow_free(struct evidence *ev, struct ev_flow *s)
 {
-	ev->held -= s->len;
+	/* held counts allocated buffers, not the bytes in them: realloc
+	 * doubles, and the cap is about memory (review finding). */
+	ev->held -= s->cap;
 	free(s->buf);
 	free(s->path);
 	free(s);
@@ -248,8 +250,7 @@ static void dump_held(struct evidence *ev, struct ev_flow *s, pcap_dumper_t *d)
 		}
 		off += h.caplen;
 	}
-	ev->held -= s->len;
-	s->len = 0;
+	s->len = 0;	/* the buffer stays allocated and counted in held */
 }
 
 /* DIR/<Community ID, '/' and '+' made file-safe>[-N].pcap, created new. */
@@ -394,21 +395,24 @@ void evidence_packet(struct evidence *ev, const struct flow *f,
 	if (s->npkts >= ev->cfg.packets || cp->linktype != s->linktype)
 		return;
 	s->npkts++;
-	if (ev->held + need > ev->cfg.buffer_memcap) {
-		ev->st.evidence_buffer_memcap_dropped++;
-		return;
-	}
 	if (s->len + need > s->cap) {
 		size_t cap = s->cap ? s->cap : 2048;
 		uint8_t *b;
 
 		while (cap < s->len + need)
 			cap *= 2;
+		/* The cap is checked before allocating, on what the buffer
+		 * will hold once grown. */
+		if (ev->held - s->cap + cap > ev->cfg.buffer_memcap) {
+			ev->st.evidence_buffer_memcap_dropped++;
+			return;
+		}
 		b = realloc(s->buf, cap);
 		if (!b) {
 			ev->st.evidence_buffer_memcap_dropped++;
 			return;
 		}
+		ev->held += cap - s->cap;
 		s->buf = b;
 		s->cap = cap;
 	}
@@ -418,7 +422,6 @@ void evidence_packet(struct evidence *ev, const struct flow *f,
 	memcpy(s->buf + s->len, &h, sizeof(h));
 	memcpy(s->buf + s->len + sizeof(h), cp->data, caplen);
 	s->len += need;
-	ev->held += need;
 	if (s->alerted && s->npkts >= ev->cfg.packets) {
 		append(ev, s);
 		forget(ev, find(ev, f));
