@@ -109,7 +109,7 @@ static void put(const struct ui_theme *t, int y, int x, int width,
 {
 	char out[1024];
 	size_t o = 0;
-	int used = 0;
+	int used = 0, last_w = 0;
 	mbstate_t st;
 
 	if (width <= 0 || y < 0 || y >= LINES || x >= COLS)
@@ -154,15 +154,17 @@ static void put(const struct ui_theme *t, int y, int x, int width,
 			o += n;
 		}
 		used += w;
+		last_w = w;
 		s += n;
 	}
 	if (s && *s && used > 0 && width > 1) {
-		/* Cut: the last column says so. Back up one character. */
+		/* Cut: the last column says so. Back up one character, giving
+		 * back all its columns (two for a wide one). */
 		while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
 			o--;
 		if (o > 0)
 			o--;
-		used--;
+		used -= last_w > 0 ? last_w : 1;
 		out[o++] = '~';
 		used++;
 	}
